@@ -1,0 +1,58 @@
+// Schema pieces shared by both custom resources.
+import { type Static, s } from './schema.ts';
+
+export const API_GROUP = 'routineload.dev';
+export const API_VERSION = 'v1alpha1';
+export const API_GROUP_VERSION = `${API_GROUP}/${API_VERSION}`;
+
+/** kstatus-style condition (same shape as metav1.Condition). */
+export const conditionSchema = s.object({
+  type: s.string({ description: 'Ready, Synced, Progressing, Degraded, ...', maxLength: 316 }),
+  status: s.enum(['True', 'False', 'Unknown']),
+  observedGeneration: s.optional(s.integer({ minimum: 0, description: 'The .metadata.generation this was set for.' })),
+  lastTransitionTime: s.string({ format: 'date-time', description: 'When status last changed.' }),
+  reason: s.string({ maxLength: 1024, description: 'CamelCase machine-readable reason.' }),
+  message: s.string({ maxLength: 32768, description: 'Human-readable explanation; never contains secrets.' }),
+});
+export type Condition = Static<typeof conditionSchema>;
+
+export const conditionsSchema = s.array(conditionSchema, {
+  'x-kubernetes-list-type': 'map',
+  'x-kubernetes-list-map-keys': ['type'],
+  description: 'Standard conditions (kstatus): Ready, Synced, Progressing, Degraded, ...',
+});
+
+export const secretKeySelector = (what: string) =>
+  s.object(
+    {
+      name: s.string({ minLength: 1, maxLength: 253, description: 'Secret name, in the same namespace.' }),
+      key: s.string({ minLength: 1, maxLength: 253, description: 'Key within the Secret.' }),
+    },
+    { description: `Reference to the Secret key that holds ${what}.` },
+  );
+export type SecretKeySelector = Static<ReturnType<typeof secretKeySelector>>;
+
+/** A username/password pair kept in one Secret. */
+export const credentialsSecretRef = (what: string) =>
+  s.object(
+    {
+      name: s.string({ minLength: 1, maxLength: 253, description: 'Secret name, in the same namespace.' }),
+      usernameKey: s.optional(s.string({ default: 'username', description: 'Key holding the user name.' })),
+      passwordKey: s.optional(s.string({ default: 'password', description: 'Key holding the password.' })),
+    },
+    { description: `Secret holding ${what}.` },
+  );
+export type CredentialsSecretRef = Static<ReturnType<typeof credentialsSecretRef>>;
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  deletionTimestamp?: string;
+  creationTimestamp?: string;
+}

@@ -1,0 +1,279 @@
+// Spec → DesiredJob: the fully resolved, validated and normalised job the operator wants StarRocks to run.
+// Pure: Secret values come in through a lookup, and every problem is returned with the field it concerns, in
+// words a user can act on. The rules mirror the CRD's CEL rules so that clients without an apiserver (the CLI)
+// reject the same manifests.
+import { jobNameOf, type RoutineLoadJob, routineLoadJobSpecSchema } from '../api/routineloadjob.ts';
+import { applyDefaults, checkSchema, toOpenAPI } from '../api/schema.ts';
+import {
+  type ColumnMapping,
+  type Expr,
+  ExpressionError,
+  parseColumnMapping,
+  parseExpression,
+} from '../starrocks/expr.ts';
+import { JOB_PROPERTIES, propertyText } from '../starrocks/properties.ts';
+
+export interface SecretValue {
+  value: string;
+  /** Secret resourceVersion: a change means the value may have changed and must be re-applied. */
+  revision: string;
+}
+
+/** Looks up one key of a Secret in the job's namespace; undefined when the Secret or key does not exist. */
+export type SecretLookup = (name: string, key: string) => SecretValue | undefined;
+
+export interface DesiredJob {
+  database: string;
+  table: string;
+  name: string;
+  format: 'csv' | 'json' | 'avro';
+  load: {
+    columnSeparator?: string;
+    rowDelimiter?: string;
+    columns?: ColumnMapping[];
+    where?: Expr;
+    partitions?: string[];
+    temporaryPartitions: boolean;
+  };
+  /** PROPERTIES (...) except desired_concurrent_number, as [name, text], in a stable order. */
+  properties: Array<[string, string]>;
+  /** desired_concurrent_number when the spec fixes it (automatic mode is decided by the planner). */
+  fixedConcurrency?: number;
+  kafka: {
+    brokers: string[];
+    topic: string;
+    partitions?: number[];
+    offsets?: string[];
+    /** property.* entries (without the prefix) with plain values. */
+    properties: Array<[string, string]>;
+    /** property.* entries whose values come from Secrets. */
+    secretProperties: Array<[string, string]>;
+    /** confluent.schema.registry.url without credentials. */
+    schemaRegistryUrl?: string;
+    schemaRegistryCredentials?: { username: string; password: string };
+  };
+  /** Every secret value in the job: masked wherever SQL or errors are shown. */
+  secrets: string[];
+  /** Identity of the Secret values in use (names and revisions, never values). */
+  secretRevisions: string;
+}
+
+export interface SpecProblem {
+  field: string;
+  message: string;
+}
+
+export type ResolveResult = { ok: true; desired: DesiredJob } | { ok: false; problems: SpecProblem[] };
+
+const specOpenAPI = toOpenAPI(routineLoadJobSpecSchema);
+const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8');
+
+function validTimezone(tz: string): boolean {
+  if (/^[+-]\d{2}:\d{2}$/.test(tz)) return true;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, secrets: SecretLookup): ResolveResult {
+  const problems: SpecProblem[] = [];
+  const problem = (field: string, message: string) => problems.push({ field, message });
+
+  // Defaults first (as the apiserver applies them), then the schema, then the rules CEL expresses.
+  const spec = applyDefaults(specOpenAPI, job.spec) as RoutineLoadJob['spec'];
+  for (const i of checkSchema(specOpenAPI, spec)) problem(i.path, i.message);
+  if (problems.length > 0) return { ok: false, problems };
+
+  const load = spec.load ?? {};
+  const format = load.format ?? 'csv';
+  const props = spec.properties ?? {};
+  const kafka = spec.kafka;
+
+  if (format !== 'csv') {
+    for (const f of ['columnSeparator', 'rowDelimiter', 'enclose', 'escape', 'trimSpace'] as const) {
+      if (load[f] !== undefined) problem(`spec.load.${f}`, `applies to format csv only (format is ${format})`);
+    }
+  }
+  if (format !== 'json') {
+    for (const f of ['jsonRoot', 'stripOuterArray'] as const) {
+      if (load[f] !== undefined) problem(`spec.load.${f}`, `applies to format json only (format is ${format})`);
+    }
+  }
+  if (format === 'csv' && load.jsonPaths) problem('spec.load.jsonPaths', 'applies to formats json and avro only');
+  if (format === 'avro' && !kafka.schemaRegistry)
+    problem('spec.kafka.schemaRegistry', 'format avro needs a schema registry');
+  for (const f of ['columnSeparator', 'rowDelimiter'] as const) {
+    const v = load[f];
+    if (v !== undefined && utf8Length(v) > 50) problem(`spec.load.${f}`, 'must be at most 50 bytes (UTF-8)');
+  }
+  for (const f of ['enclose', 'escape'] as const) {
+    const v = load[f];
+    if (v !== undefined && utf8Length(v) !== 1) problem(`spec.load.${f}`, 'must be a single one-byte character');
+  }
+
+  const columns: ColumnMapping[] = [];
+  (load.columns ?? []).forEach((text, i) => {
+    try {
+      columns.push(parseColumnMapping(text));
+    } catch (e) {
+      problem(`spec.load.columns[${i}]`, `${(e as Error).message} in ${JSON.stringify(text)}`);
+    }
+  });
+  const seen = new Set<string>();
+  for (const c of columns) {
+    const key = c.name.toLowerCase();
+    if (seen.has(key)) problem('spec.load.columns', `column ${JSON.stringify(c.name)} is listed twice`);
+    seen.add(key);
+  }
+  let where: Expr | undefined;
+  if (load.where !== undefined) {
+    try {
+      where = parseExpression(load.where);
+    } catch (e) {
+      if (!(e instanceof ExpressionError)) throw e;
+      problem('spec.load.where', e.message);
+    }
+  }
+  load.jsonPaths?.forEach((p, i) => {
+    if (!p.startsWith('$'))
+      problem(`spec.load.jsonPaths[${i}]`, `a JSON path starts with "$", got ${JSON.stringify(p)}`);
+  });
+  if (load.jsonRoot !== undefined && load.jsonRoot !== '' && !load.jsonRoot.startsWith('$')) {
+    problem('spec.load.jsonRoot', `a JSON path starts with "$", got ${JSON.stringify(load.jsonRoot)}`);
+  }
+
+  if (props.timezone !== undefined && !validTimezone(props.timezone)) {
+    problem(
+      'spec.properties.timezone',
+      `unknown time zone ${JSON.stringify(props.timezone)} (use e.g. "Asia/Shanghai" or "+08:00")`,
+    );
+  }
+  if (
+    props.taskConsumeSeconds !== undefined &&
+    props.taskTimeoutSeconds !== undefined &&
+    props.taskTimeoutSeconds <= props.taskConsumeSeconds
+  ) {
+    problem('spec.properties.taskTimeoutSeconds', 'must be larger than taskConsumeSeconds');
+  }
+
+  if (kafka.offsets !== undefined) {
+    if (kafka.partitions === undefined)
+      problem('spec.kafka.offsets', 'needs spec.kafka.partitions (one offset per partition)');
+    else if (kafka.offsets.length !== kafka.partitions.length) {
+      problem(
+        'spec.kafka.offsets',
+        `has ${kafka.offsets.length} entries but spec.kafka.partitions has ${kafka.partitions.length}; give one offset per partition`,
+      );
+    }
+    kafka.offsets.forEach((o, i) => {
+      const ok = typeof o === 'number' ? Number.isInteger(o) && o >= 0 : o === 'OFFSET_BEGINNING' || o === 'OFFSET_END';
+      if (!ok) problem(`spec.kafka.offsets[${i}]`, 'must be an integer >= 0, OFFSET_BEGINNING or OFFSET_END');
+    });
+  }
+  if (kafka.partitions && new Set(kafka.partitions).size !== kafka.partitions.length) {
+    problem('spec.kafka.partitions', 'lists a partition twice');
+  }
+  for (const k of Object.keys(kafka.properties ?? {})) {
+    if (/password|secret/.test(k) || k === 'sasl.jaas.config') {
+      problem(`spec.kafka.properties[${k}]`, 'secret values must come from spec.kafka.secretProperties');
+    }
+    if (['group.id', 'client.id', 'kafka_default_offsets'].includes(k)) {
+      problem(`spec.kafka.properties[${k}]`, 'use spec.kafka.groupId, clientId or defaultOffset instead');
+    }
+  }
+  const conc = spec.concurrency;
+  if (conc?.min !== undefined && conc.max !== undefined && conc.min > conc.max) {
+    problem('spec.concurrency.min', 'must be <= spec.concurrency.max');
+  }
+
+  // Secrets: resolve every reference; report missing ones without guessing.
+  const secretValues: string[] = [];
+  const revisions: string[] = [];
+  const secretProperties: Array<[string, string]> = [];
+  for (const [prop, ref] of Object.entries(kafka.secretProperties ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    const v = secrets(ref.name, ref.key);
+    if (!v) {
+      problem(
+        `spec.kafka.secretProperties[${prop}]`,
+        `Secret ${ref.name} has no key ${JSON.stringify(ref.key)} (or does not exist)`,
+      );
+      continue;
+    }
+    secretProperties.push([prop, v.value]);
+    secretValues.push(v.value);
+    revisions.push(`${ref.name}@${v.revision}`);
+  }
+  let schemaRegistryCredentials: DesiredJob['kafka']['schemaRegistryCredentials'];
+  const reg = kafka.schemaRegistry;
+  if (reg?.credentialsSecretRef) {
+    const ref = reg.credentialsSecretRef;
+    const user = secrets(ref.name, ref.usernameKey ?? 'username');
+    const pass = secrets(ref.name, ref.passwordKey ?? 'password');
+    if (!user || !pass) {
+      problem(
+        'spec.kafka.schemaRegistry.credentialsSecretRef',
+        `Secret ${ref.name} needs keys ${JSON.stringify(ref.usernameKey ?? 'username')} and ${JSON.stringify(ref.passwordKey ?? 'password')}`,
+      );
+    } else {
+      schemaRegistryCredentials = { username: user.value, password: pass.value };
+      secretValues.push(user.value, pass.value);
+      revisions.push(`${ref.name}@${user.revision}`);
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+
+  const properties: Array<[string, string]> = [['format', format]];
+  if (load.jsonPaths) properties.push(['jsonpaths', JSON.stringify(load.jsonPaths)]);
+  if (load.jsonRoot !== undefined) properties.push(['json_root', load.jsonRoot]);
+  if (load.stripOuterArray !== undefined) properties.push(['strip_outer_array', String(load.stripOuterArray)]);
+  if (load.trimSpace !== undefined) properties.push(['trim_space', String(load.trimSpace)]);
+  if (load.enclose !== undefined) properties.push(['enclose', load.enclose]);
+  if (load.escape !== undefined) properties.push(['escape', load.escape]);
+  for (const def of JOB_PROPERTIES) {
+    const v = props[def.field];
+    if (v !== undefined) properties.push([def.sql, propertyText(def, v)]);
+  }
+
+  const kafkaProps: Array<[string, string]> = [];
+  if (kafka.defaultOffset) kafkaProps.push(['kafka_default_offsets', kafka.defaultOffset]);
+  if (kafka.groupId) kafkaProps.push(['group.id', kafka.groupId]);
+  if (kafka.clientId) kafkaProps.push(['client.id', kafka.clientId]);
+  for (const [k, v] of Object.entries(kafka.properties ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    kafkaProps.push([k, v]);
+  }
+
+  return {
+    ok: true,
+    desired: {
+      database: spec.database,
+      table: spec.table,
+      name: jobNameOf({ metadata: job.metadata, spec }),
+      format,
+      load: {
+        ...(load.columnSeparator !== undefined ? { columnSeparator: load.columnSeparator } : {}),
+        ...(load.rowDelimiter !== undefined ? { rowDelimiter: load.rowDelimiter } : {}),
+        ...(load.columns ? { columns } : {}),
+        ...(where ? { where } : {}),
+        ...(load.partitions ? { partitions: load.partitions } : {}),
+        temporaryPartitions: load.temporaryPartitions ?? false,
+      },
+      properties,
+      ...(conc?.desired !== undefined ? { fixedConcurrency: conc.desired } : {}),
+      kafka: {
+        brokers: kafka.brokers,
+        topic: kafka.topic,
+        ...(kafka.partitions ? { partitions: kafka.partitions } : {}),
+        ...(kafka.offsets ? { offsets: kafka.offsets.map(String) } : {}),
+        properties: kafkaProps,
+        secretProperties,
+        ...(reg ? { schemaRegistryUrl: reg.url } : {}),
+        ...(schemaRegistryCredentials ? { schemaRegistryCredentials } : {}),
+      },
+      secrets: secretValues.filter((v) => v.length > 0),
+      secretRevisions: revisions.sort().join(','),
+    },
+  };
+}

@@ -1,0 +1,342 @@
+// Desired job vs what SHOW ROUTINE LOAD reports, field by field. Each difference is classed as
+//   alter     applied by PAUSE → ALTER → RESUME,
+//   recreate  needs STOP + CREATE with offsets carried over (ALTER cannot change it on this version),
+// while values StarRocks does not show (masked secrets) are compared by Secret revision recorded in status, and
+// values StarRocks generates (group.id, currentTaskConcurrentNum, ...) are ignored. Comparison is on
+// normalised values so that a job read back from any version shows no drift (the main cause of churn in peer
+// operators).
+import { canonical, ExpressionError, parseColumnMapping, parseExpression, splitTopLevel } from '../starrocks/expr.ts';
+import type { ObservedJob } from '../starrocks/observed.ts';
+import { canAlter, JOB_PROPERTIES, normalizePropertyValue, SHOW_KEYS, supports } from '../starrocks/properties.ts';
+import { unescapeBackslashes, unquoteString } from '../starrocks/quote.ts';
+import { type AlterChange, type KafkaEntry, registryEntry } from '../starrocks/sql.ts';
+import type { StarRocksVersion } from '../starrocks/version.ts';
+import type { DesiredJob } from './desired.ts';
+
+export interface Drift {
+  /** Spec path of the field, e.g. spec.properties.maxErrorNumber. */
+  field: string;
+  kind: 'alter' | 'recreate';
+  /** Display values; never secret values. */
+  desired: string;
+  observed: string;
+  /** Why a recreate is needed, when it is. */
+  note?: string;
+}
+
+export interface DiffResult {
+  drifts: Drift[];
+  /** The ALTER that applies every 'alter' drift (empty when none). */
+  alter: AlterChange;
+  needsRecreate: boolean;
+}
+
+export interface DiffContext {
+  version: Pick<StarRocksVersion, 'major' | 'minor' | 'patch'>;
+  /** desired_concurrent_number the planner wants, if it manages it. */
+  desiredConcurrency?: number;
+  /** Secret revisions last applied to this job (status), to detect changed masked values. */
+  appliedSecretRevisions?: string;
+}
+
+const REDACTED = '******';
+const show = (o: ObservedJob, key: string): string | undefined => o.jobProperties[key];
+
+/** The separator a JobProperties value denotes: 3.1+ show the original literal with quotes ("','"). */
+export function shownLiteral(text: string): string {
+  const t = text.trim();
+  if (t.length >= 2 && (t[0] === "'" || t[0] === '"') && t.at(-1) === t[0]) {
+    try {
+      return unquoteString(t);
+    } catch {
+      return t;
+    }
+  }
+  return unescapeBackslashes(t);
+}
+
+/**
+ * Source fields keep their order (it maps CSV fields and jsonpaths); computed columns (`x = expr`) are compared
+ * as a set, because their position carries no meaning and StarRocks does not keep it stable.
+ */
+function canonicalColumns(list: string[]): string[] | undefined {
+  try {
+    const plain: string[] = [];
+    const computed: string[] = [];
+    for (const c of list) {
+      const m = parseColumnMapping(c);
+      if (m.expr) computed.push(`${m.name.toLowerCase()}=${canonical(m.expr)}`);
+      else plain.push(m.name.toLowerCase());
+    }
+    return [...plain, ...computed.sort()];
+  } catch (e) {
+    if (e instanceof ExpressionError) return undefined;
+    throw e;
+  }
+}
+
+function canonicalWhere(text: string): string | undefined {
+  try {
+    return canonical(parseExpression(text));
+  } catch (e) {
+    if (e instanceof ExpressionError) return undefined;
+    throw e;
+  }
+}
+
+const csv = (s: string | undefined) =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
+
+export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffResult {
+  const drifts: Drift[] = [];
+  const alter: AlterChange = { load: {}, properties: [], kafka: [] };
+  const add = (drift: Drift) => drifts.push(drift);
+  const recreate = (field: string, desired: string, observed: string, note: string) =>
+    add({ field, kind: 'recreate', desired, observed, note });
+
+  // --- identity: table, topic, format
+  if (o.tableName !== d.table) {
+    recreate('spec.table', d.table, o.tableName, 'a job cannot move to another table');
+  }
+  const topic = o.dataSourceProperties.topic;
+  if (topic !== undefined && topic !== d.kafka.topic) {
+    recreate('spec.kafka.topic', d.kafka.topic, topic, 'StarRocks cannot change kafka_topic');
+  }
+  const shownFormat = show(o, SHOW_KEYS.format) ?? (show(o, 'dataFormat') === 'json' ? 'json' : 'csv');
+  if (shownFormat.toLowerCase() !== d.format) {
+    recreate('spec.load.format', d.format, shownFormat, 'StarRocks cannot ALTER the format');
+  }
+
+  // --- brokers
+  const brokers = csv(o.dataSourceProperties.brokerList);
+  if (brokers.length > 0 && [...brokers].sort().join(',') !== [...d.kafka.brokers].sort().join(',')) {
+    const field = 'spec.kafka.brokers';
+    if (supports(ctx.version, 'alterBrokerList')) {
+      add({ field, kind: 'alter', desired: d.kafka.brokers.join(','), observed: brokers.join(',') });
+      alter.kafka.push({ key: 'kafka_broker_list', value: d.kafka.brokers.join(',') });
+    } else recreate(field, d.kafka.brokers.join(','), brokers.join(','), 'ALTER of kafka_broker_list needs 3.4.5+');
+  }
+
+  // --- pinned partitions: ALTER cannot add or remove pinned partitions.
+  if (d.kafka.partitions) {
+    const shown = csv(o.dataSourceProperties.currentKafkaPartitions)
+      .map(Number)
+      .sort((a, b) => a - b);
+    const want = [...d.kafka.partitions].sort((a, b) => a - b);
+    if (shown.length > 0 && shown.join(',') !== want.join(',')) {
+      recreate('spec.kafka.partitions', want.join(','), shown.join(','), 'ALTER cannot change the pinned partitions');
+    }
+  }
+
+  // --- load clauses
+  if (d.format === 'csv') {
+    for (const f of ['columnSeparator', 'rowDelimiter'] as const) {
+      const want = d.load[f];
+      const shownText = show(o, SHOW_KEYS[f]);
+      if (want === undefined || shownText === undefined) continue;
+      const have = shownLiteral(shownText);
+      if (have !== want) {
+        add({ field: `spec.load.${f}`, kind: 'alter', desired: JSON.stringify(want), observed: JSON.stringify(have) });
+        alter.load[f] = want;
+      }
+    }
+  }
+  const shownColumns = show(o, SHOW_KEYS.columns);
+  if (shownColumns !== undefined) {
+    const have = shownColumns === '*' ? [] : splitTopLevel(shownColumns);
+    const want = d.load.columns ?? [];
+    const wantCanon = canonicalColumns(want.map((c) => (c.expr ? `${c.name}=${canonical(c.expr)}` : c.name)));
+    const haveCanon = canonicalColumns(have);
+    if (haveCanon === undefined || wantCanon === undefined || haveCanon.join('|') !== wantCanon.join('|')) {
+      const display = (l: string[]) => (l.length ? l.join(', ') : '(none)');
+      if (want.length === 0) {
+        recreate('spec.load.columns', '(none)', display(have), 'ALTER cannot remove a COLUMNS mapping');
+      } else {
+        add({ field: 'spec.load.columns', kind: 'alter', desired: display(wantCanon ?? []), observed: display(have) });
+        alter.load.columns = want;
+      }
+    }
+  }
+  const shownWhere = show(o, SHOW_KEYS.where);
+  if (shownWhere !== undefined) {
+    const have = shownWhere === '*' || shownWhere === '' ? undefined : shownWhere;
+    const want = d.load.where;
+    const same =
+      have === undefined ? want === undefined : want !== undefined && canonicalWhere(have) === canonical(want);
+    if (!same) {
+      if (want === undefined) recreate('spec.load.where', '(none)', have ?? '', 'ALTER cannot remove a WHERE');
+      else {
+        add({ field: 'spec.load.where', kind: 'alter', desired: canonical(want), observed: have ?? '(none)' });
+        alter.load.where = want;
+      }
+    }
+  }
+  const shownPartitions = show(o, SHOW_KEYS.partitions);
+  if (shownPartitions !== undefined) {
+    const have = shownPartitions === '*' ? [] : csv(shownPartitions);
+    const want = d.load.partitions ?? [];
+    if ([...have].sort().join(',') !== [...want].sort().join(',')) {
+      if (want.length === 0) {
+        recreate('spec.load.partitions', '(all)', have.join(','), 'ALTER cannot reset target partitions');
+      } else {
+        add({
+          field: 'spec.load.partitions',
+          kind: 'alter',
+          desired: want.join(','),
+          observed: have.join(',') || '(all)',
+        });
+        alter.load.partitions = want;
+        alter.load.temporaryPartitions = d.load.temporaryPartitions;
+      }
+    }
+  }
+
+  // --- PROPERTIES: format options and job properties
+  const wanted = new Map(d.properties);
+  const formatProps: Array<{ sql: string; showKey: string; alterable: boolean; kind: 'string' | 'bool' | 'json' }> = [
+    { sql: 'jsonpaths', showKey: SHOW_KEYS.jsonPaths, alterable: true, kind: 'json' },
+    { sql: 'json_root', showKey: SHOW_KEYS.jsonRoot, alterable: true, kind: 'string' },
+    { sql: 'strip_outer_array', showKey: SHOW_KEYS.stripOuterArray, alterable: true, kind: 'bool' },
+    { sql: 'trim_space', showKey: SHOW_KEYS.trimSpace, alterable: false, kind: 'bool' },
+  ];
+  for (const fp of formatProps) {
+    const want = wanted.get(fp.sql);
+    const have = show(o, fp.showKey);
+    if (want === undefined || have === undefined) continue;
+    const norm = (v: string) => {
+      if (fp.kind === 'bool') return normalizePropertyValue('bool', v);
+      if (fp.kind === 'json') {
+        try {
+          return JSON.stringify(JSON.parse(v));
+        } catch {
+          return v;
+        }
+      }
+      return v;
+    };
+    if (norm(want) !== norm(have)) {
+      const field = `spec.load.${fp.sql}`;
+      if (fp.alterable) {
+        add({ field, kind: 'alter', desired: want, observed: have });
+        alter.properties.push([fp.sql, want]);
+      } else recreate(field, want, have, `StarRocks cannot ALTER ${fp.sql}`);
+    }
+  }
+  for (const fp of [
+    { sql: 'enclose', showKey: SHOW_KEYS.enclose },
+    { sql: 'escape', showKey: SHOW_KEYS.escape },
+  ]) {
+    // Shown as the byte value in decimal ("0" = none) since 2024-06; older versions do not show them.
+    const have = show(o, fp.showKey);
+    if (have === undefined) continue;
+    const want = wanted.get(fp.sql);
+    const wantCode = want === undefined ? '0' : String(Buffer.from(want, 'utf8')[0] ?? 0);
+    if (have !== wantCode) recreate(`spec.load.${fp.sql}`, want ?? '(none)', have, `StarRocks cannot ALTER ${fp.sql}`);
+  }
+  for (const def of JOB_PROPERTIES) {
+    if (!def.show) continue;
+    const have = show(o, def.show);
+    const want = wanted.get(def.sql) ?? def.defaultValue;
+    if (want === undefined || have === undefined) continue;
+    if (normalizePropertyValue(def.kind, want) === normalizePropertyValue(def.kind, have)) continue;
+    const field = `spec.properties.${def.field}`;
+    if (canAlter(def.alter, ctx.version)) {
+      add({ field, kind: 'alter', desired: want, observed: have });
+      alter.properties.push([def.sql, want]);
+    } else recreate(field, want, have, `StarRocks ${versionText(ctx.version)} cannot ALTER ${def.sql}`);
+  }
+  if (ctx.desiredConcurrency !== undefined) {
+    const have = show(o, SHOW_KEYS.desiredConcurrency);
+    if (have !== undefined && Number(have) !== ctx.desiredConcurrency) {
+      add({
+        field: 'spec.concurrency',
+        kind: 'alter',
+        desired: String(ctx.desiredConcurrency),
+        observed: have,
+      });
+      alter.properties.unshift(['desired_concurrent_number', String(ctx.desiredConcurrency)]);
+    }
+  }
+
+  // --- FROM KAFKA: property.*, registry, secrets
+  const custom = o.customProperties;
+  for (const [k, v] of d.kafka.properties) {
+    const have = custom[k];
+    if (have !== undefined && have === v) continue;
+    if (have === REDACTED) continue; // masked by StarRocks: cannot compare; not a secret of ours
+    add({ field: `spec.kafka.${fieldOfKafkaProperty(k)}`, kind: 'alter', desired: v, observed: have ?? '(unset)' });
+    alter.kafka.push({ key: `property.${k}`, value: v });
+  }
+  const managed = new Set([...d.kafka.properties.map(([k]) => k), ...d.kafka.secretProperties.map(([k]) => k)]);
+  for (const [k, v] of Object.entries(custom)) {
+    if (managed.has(k) || k === 'group.id' || k === 'kafka_default_offsets' || k === 'client.id') continue;
+    recreate(
+      `spec.kafka.properties[${k}]`,
+      '(unset)',
+      v === REDACTED ? REDACTED : v,
+      'ALTER cannot remove a Kafka property',
+    );
+  }
+  for (const [k] of d.kafka.secretProperties) {
+    if (custom[k] === undefined) {
+      add({ field: `spec.kafka.secretProperties[${k}]`, kind: 'alter', desired: REDACTED, observed: '(unset)' });
+    }
+  }
+  const reg = registryEntry(d);
+  const shownRegistry = o.dataSourceProperties['confluent.schema.registry.url'];
+  const registryDrift =
+    d.kafka.schemaRegistryUrl !== undefined &&
+    shownRegistry !== undefined &&
+    stripCredentials(shownRegistry) !== stripCredentials(d.kafka.schemaRegistryUrl);
+  const secretsDrift = ctx.appliedSecretRevisions !== undefined && ctx.appliedSecretRevisions !== d.secretRevisions;
+  if (registryDrift || secretsDrift) {
+    if (reg && (registryDrift || d.kafka.schemaRegistryCredentials)) {
+      if (supports(ctx.version, 'alterSchemaRegistry')) {
+        if (registryDrift) {
+          add({
+            field: 'spec.kafka.schemaRegistry.url',
+            kind: 'alter',
+            desired: d.kafka.schemaRegistryUrl ?? '',
+            observed: shownRegistry ?? '',
+          });
+        }
+        alter.kafka.push(reg.entry);
+      } else
+        recreate(
+          'spec.kafka.schemaRegistry',
+          d.kafka.schemaRegistryUrl ?? '',
+          shownRegistry ?? '',
+          'ALTER of confluent.* needs 3.0+',
+        );
+    }
+  }
+  if (secretsDrift) {
+    add({ field: 'spec.kafka.secretProperties', kind: 'alter', desired: REDACTED, observed: '(changed Secret)' });
+  }
+  if (secretsDrift || drifts.some((x) => x.field.startsWith('spec.kafka.secretProperties['))) {
+    const have = new Set(alter.kafka.map((e) => e.key));
+    for (const [k, v] of d.kafka.secretProperties) {
+      if (!have.has(`property.${k}`)) alter.kafka.push({ key: `property.${k}`, value: v, secret: true } as KafkaEntry);
+    }
+  }
+
+  return { drifts, alter, needsRecreate: drifts.some((x) => x.kind === 'recreate') };
+}
+
+function stripCredentials(url: string): string {
+  return url.replace(/^(https?:\/\/)[^@/]*@/, '$1').replace(/\/$/, '');
+}
+
+function fieldOfKafkaProperty(k: string): string {
+  if (k === 'group.id') return 'groupId';
+  if (k === 'client.id') return 'clientId';
+  if (k === 'kafka_default_offsets') return 'defaultOffset';
+  return `properties[${k}]`;
+}
+
+function versionText(v: Pick<StarRocksVersion, 'major' | 'minor' | 'patch'>): string {
+  return `${v.major}.${v.minor}.${v.patch}`;
+}

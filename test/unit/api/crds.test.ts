@@ -1,0 +1,28 @@
+// One source of truth: crds/*.yaml is generated from the schemas whose TypeScript types the code uses.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { renderCrdFiles } from '../../../scripts/gen-crds.ts';
+import { routineLoadJobCrd } from '../../../src/api/crds.ts';
+import { jobNameOf } from '../../../src/api/routineloadjob.ts';
+
+test('the committed CRDs are exactly what src/api generates (run `npm run gen:crds` after changing the API)', () => {
+  for (const [file, text] of renderCrdFiles()) {
+    assert.equal(readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8'), text, `${file} is stale`);
+  }
+});
+
+test('printer columns show State, Table, Topic, Concurrency, Lag, Ready and Age', () => {
+  const cols = routineLoadJobCrd.spec.versions[0]?.additionalPrinterColumns.filter((c) => !('priority' in c));
+  assert.deepEqual(
+    cols?.map((c) => c.name),
+    ['State', 'Table', 'Topic', 'Concurrency', 'Lag', 'Ready', 'Age'],
+  );
+});
+
+test('job names default from the resource name, made valid for StarRocks', () => {
+  assert.equal(jobNameOf({ metadata: { name: 'orders-csv.v2' }, spec: {} }), 'orders_csv_v2');
+  assert.equal(jobNameOf({ metadata: { name: '1st-job' }, spec: {} }), 'j_1st_job');
+  assert.equal(jobNameOf({ metadata: { name: 'x' }, spec: { jobName: 'given' } }), 'given');
+  assert.equal(jobNameOf({ metadata: { name: 'a'.repeat(100) }, spec: {} }).length, 64);
+});
