@@ -1,28 +1,121 @@
 #!/usr/bin/env node
 // Command-line entry point of routine-load-operator.
+import { parseArgs } from 'node:util';
 import { VERSION } from '../version.ts';
+import { ManifestError } from './manifest.ts';
+import { planCommand } from './plan.ts';
+import { renderCommand } from './render.ts';
 
-const HELP = `routine-load-operator ${VERSION}
+export const HELP = `routine-load-operator ${VERSION}
 Manages StarRocks Routine Load jobs (Kafka → StarRocks) as Kubernetes custom resources.
 
 Usage:
-  routine-load-operator --help       show this help
-  routine-load-operator --version    print the version
+  routine-load-operator render -f <manifest>              print the SQL a manifest produces (no cluster needed)
+  routine-load-operator plan -f <manifest> --fe <url>...  read the job from a live FE and print what would change
+  routine-load-operator --help | --version
 
-Exit codes: 0 success, 2 usage error.`;
+Options:
+  -f, --filename <file>   manifest with RoutineLoadJob documents ("-" reads stdin); Secrets in the same file
+                          resolve secret references, otherwise secret values print as ******
+      --fe <url>          (plan) mysql://user@host:port, repeat for several FEs (tried in order)
+                          the password comes from the STARROCKS_PASSWORD environment variable
+      --timeout <sec>     (plan) connect and query timeout, default 10
+  -o, --output <fmt>      text (default) or json
 
-export function main(argv: string[]): number {
-  const [cmd] = argv;
+Secret values are never printed: every SQL statement shown is the redacted rendering.
+
+Exit codes (like kubectl diff):
+  0  nothing would change (render: success)
+  1  plan: changes would be made
+  2  error: invalid manifest, unreachable FE, usage error
+
+Examples:
+  routine-load-operator render -f examples/11-json-ordertest2.yaml
+  STARROCKS_PASSWORD=... routine-load-operator plan -f job.yaml --fe mysql://root@fe-0:9030 --fe mysql://root@fe-1:9030`;
+
+export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    console.log(HELP);
+    out.write(`${HELP}\n`);
     return 0;
   }
   if (cmd === '--version' || cmd === 'version') {
-    console.log(VERSION);
+    out.write(`${VERSION}\n`);
     return 0;
   }
-  console.error(`error: unknown command '${cmd}'\n\n${HELP}`);
-  return 2;
+  if (cmd !== 'render' && cmd !== 'plan') {
+    err.write(`error: unknown command '${cmd}'\n\n${HELP}\n`);
+    return 2;
+  }
+  let values: { filename?: string; fe?: string[]; output?: string; timeout?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        filename: { type: 'string', short: 'f' },
+        fe: { type: 'string', multiple: true },
+        output: { type: 'string', short: 'o', default: 'text' },
+        timeout: { type: 'string', default: '10' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    err.write(`error: ${(e as Error).message}\n\n${HELP}\n`);
+    return 2;
+  }
+  if (values.help) {
+    out.write(`${HELP}\n`);
+    return 0;
+  }
+  if (!values.filename) {
+    err.write(`error: ${cmd} needs -f <manifest>\n`);
+    return 2;
+  }
+  if (values.output !== 'text' && values.output !== 'json') {
+    err.write(`error: --output must be text or json, got ${JSON.stringify(values.output)}\n`);
+    return 2;
+  }
+  try {
+    if (cmd === 'render') return renderCommand(values.filename, values.output, out, err);
+    if (!values.fe || values.fe.length === 0) {
+      err.write('error: plan needs --fe mysql://user@host:port\n');
+      return 2;
+    }
+    const timeout = Number(values.timeout);
+    if (!Number.isFinite(timeout) || timeout <= 0) {
+      err.write('error: --timeout must be a positive number of seconds\n');
+      return 2;
+    }
+    return await planCommand(
+      {
+        file: values.filename,
+        fe: values.fe,
+        output: values.output,
+        timeoutMs: timeout * 1000,
+        password: process.env.STARROCKS_PASSWORD ?? '',
+      },
+      out,
+      err,
+    );
+  } catch (e) {
+    if (e instanceof ManifestError) {
+      err.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (import.meta.main) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

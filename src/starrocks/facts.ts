@@ -1,0 +1,39 @@
+// Reads what the planner needs from a StarRocks cluster: version, backends, the FE concurrency cap, and a job
+// with its history. Shared by the CLI (one job) and the controller (batched per database).
+import type { ClusterFacts } from '../reconcile/plan.ts';
+import type { StarRocksClient } from './client.ts';
+import { classifyError } from './errors.ts';
+import { isFinalState, type ObservedJob } from './observed.ts';
+import { parseVersion } from './version.ts';
+
+export async function readClusterFacts(client: StarRocksClient): Promise<ClusterFacts & { versionText: string }> {
+  const versionText = await client.version();
+  const version = parseVersion(versionText);
+  if (!version) throw new Error(`cannot read the StarRocks version from ${JSON.stringify(versionText)}`);
+  const backends = await client.showBackends();
+  let feMaxConcurrency: number | undefined;
+  try {
+    const [entry] = await client.frontendConfig('max_routine_load_task_concurrent_num');
+    if (entry) feMaxConcurrency = Number(entry.value);
+  } catch (e) {
+    // ADMIN SHOW FRONTEND CONFIG needs SYSTEM OPERATE; without it the cap is simply unknown.
+    if (classifyError(e).kind !== 'access-denied') throw e;
+  }
+  return {
+    version,
+    versionText,
+    aliveBackends: backends.filter((b) => b.alive).length,
+    totalBackends: backends.length,
+    ...(feMaxConcurrency !== undefined && Number.isFinite(feMaxConcurrency) ? { feMaxConcurrency } : {}),
+  };
+}
+
+/** The live job with this name and the final ones (newest first), from one list of a database's jobs. */
+export function selectJob(all: ObservedJob[], name: string): { observed?: ObservedJob; history: ObservedJob[] } {
+  const named = all.filter((j) => j.name === name);
+  const observed = named.find((j) => !isFinalState(j.state));
+  const history = named
+    .filter((j) => isFinalState(j.state))
+    .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0));
+  return { ...(observed ? { observed } : {}), history };
+}
