@@ -1,7 +1,8 @@
 // Builds SHOW ROUTINE LOAD rows shaped like StarRocks 3.3 output, parsed by the operator's real parser, so that
 // planner tests start from what the operator would actually observe.
-import { type ShowRow, parseRoutineLoadRow } from '../../src/starrocks/show.ts';
+
 import type { ObservedJob } from '../../src/starrocks/observed.ts';
+import { parseRoutineLoadRow, type ShowRow } from '../../src/starrocks/show.ts';
 
 export interface RowInput {
   id?: string;
@@ -55,9 +56,25 @@ export function showRow(i: RowInput = {}): ShowRow {
     DataSourceType: 'KAFKA',
     CurrentTaskNum: String(i.currentTaskNum ?? 1),
     JobProperties: JSON.stringify(jobProperties),
-    DataSourceProperties: JSON.stringify({ topic: 'orders', currentKafkaPartitions: '0', brokerList: 'k:9092', ...i.dataSource }),
+    DataSourceProperties: JSON.stringify({
+      topic: 'orders',
+      currentKafkaPartitions: '0',
+      brokerList: 'k:9092',
+      ...i.dataSource,
+    }),
     CustomProperties: JSON.stringify({ 'group.id': 'orders_5b2c', ...i.custom }),
-    Statistic: JSON.stringify({ receivedBytes: 0, errorRows: 0, committedTaskNum: 0, loadedRows: 0, loadRowsRate: 0, abortedTaskNum: 0, totalRows: 0, unselectedRows: 0, receivedBytesRate: 0, taskExecuteTimeMs: 1 }),
+    Statistic: JSON.stringify({
+      receivedBytes: 0,
+      errorRows: 0,
+      committedTaskNum: 0,
+      loadedRows: 0,
+      loadRowsRate: 0,
+      abortedTaskNum: 0,
+      totalRows: 0,
+      unselectedRows: 0,
+      receivedBytesRate: 0,
+      taskExecuteTimeMs: 1,
+    }),
     Progress: JSON.stringify(i.progress ?? { '0': 'OFFSET_ZERO' }),
     TimestampProgress: '{}',
     ReasonOfStateChanged: i.reason ?? '',

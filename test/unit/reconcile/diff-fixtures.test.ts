@@ -12,7 +12,16 @@ const V = { major: 3, minor: 2, patch: 16 };
 
 function desired(name: string, spec: Partial<RoutineLoadJob['spec']>) {
   const r = resolveDesired(
-    { metadata: { name }, spec: { connectionRef: { name: 'sr' }, database: 'example_db', table: 'x', kafka: { brokers: ['b:1'], topic: 't' }, ...spec } as RoutineLoadJob['spec'] },
+    {
+      metadata: { name },
+      spec: {
+        connectionRef: { name: 'sr' },
+        database: 'example_db',
+        table: 'x',
+        kafka: { brokers: ['b:1'], topic: 't' },
+        ...spec,
+      } as RoutineLoadJob['spec'],
+    },
     () => undefined,
   );
   assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
@@ -24,17 +33,35 @@ test('fixture 1 (RUNNING CSV job, 3.2-style layout) reads back without drift', (
   const o = parseRoutineLoadRow(row!);
   const d = desired('example_tbl_ordertest1', {
     table: 'example_tbl',
-    load: { format: 'csv', columnSeparator: ',', columns: ['order_id', 'pay_dt', 'customer_name', 'nationality', 'temp_gender', 'price'] },
+    load: {
+      format: 'csv',
+      columnSeparator: ',',
+      columns: ['order_id', 'pay_dt', 'customer_name', 'nationality', 'temp_gender', 'price'],
+    },
     properties: { timezone: 'Asia/Shanghai' },
-    kafka: { brokers: ['xxx.xx.xx.xxx:9092'], topic: 'lilyliuyitest4csv', partitions: [0], defaultOffset: 'OFFSET_BEGINNING' },
+    kafka: {
+      brokers: ['xxx.xx.xx.xxx:9092'],
+      topic: 'lilyliuyitest4csv',
+      partitions: [0],
+      defaultOffset: 'OFFSET_BEGINNING',
+    },
   });
   assert.deepEqual(diffJob(d, o, { version: V, desiredConcurrency: 5 }).drifts, []);
 
   const changed = desired('example_tbl_ordertest1', {
     table: 'example_tbl',
-    load: { format: 'csv', columnSeparator: '|', columns: ['order_id', 'pay_dt', 'customer_name', 'nationality', 'temp_gender', 'price'] },
+    load: {
+      format: 'csv',
+      columnSeparator: '|',
+      columns: ['order_id', 'pay_dt', 'customer_name', 'nationality', 'temp_gender', 'price'],
+    },
     properties: { maxErrorNumber: 5 },
-    kafka: { brokers: ['xxx.xx.xx.xxx:9092'], topic: 'lilyliuyitest4csv', partitions: [0], defaultOffset: 'OFFSET_BEGINNING' },
+    kafka: {
+      brokers: ['xxx.xx.xx.xxx:9092'],
+      topic: 'lilyliuyitest4csv',
+      partitions: [0],
+      defaultOffset: 'OFFSET_BEGINNING',
+    },
   });
   const r = diffJob(changed, o, { version: V });
   assert.deepEqual(
@@ -55,11 +82,23 @@ test('fixture 5 (the guide JSON job, from_unixtime rendered by the FE) reads bac
     table: 'example_tbl2',
     load: {
       format: 'json',
-      columns: ['commodity_id', 'customer_name', 'country', 'pay_time', 'price', "pay_dt = from_unixtime(pay_time, '%Y%m%d')"],
+      columns: [
+        'commodity_id',
+        'customer_name',
+        'country',
+        'pay_time',
+        'price',
+        "pay_dt = from_unixtime(pay_time, '%Y%m%d')",
+      ],
       jsonPaths: ['$.commodity_id', '$.customer_name', '$.country', '$.pay_time', '$.price'],
     },
     properties: { maxBatchIntervalSeconds: 20 },
-    kafka: { brokers: ['kafka:9092'], topic: 'ordertest2', partitions: [0, 1, 2, 3, 4], defaultOffset: 'OFFSET_BEGINNING' },
+    kafka: {
+      brokers: ['kafka:9092'],
+      topic: 'ordertest2',
+      partitions: [0, 1, 2, 3, 4],
+      defaultOffset: 'OFFSET_BEGINNING',
+    },
   });
   const drifts = diffJob(d, o, { version: V, desiredConcurrency: 3 }).drifts;
   // The fixture's brokers are doc placeholders; everything else must match.
@@ -74,7 +113,11 @@ test('fixture 2 (PAUSED, errCode 102) still diffs cleanly: a pause is state, not
   const o = parseRoutineLoadRow(row!);
   const d = desired('example_tbl_ordertest2', {
     table: 'example_tbl',
-    load: { format: 'csv', columnSeparator: ',', columns: ['order_id', 'pay_dt', 'customer_name', 'nationality', 'temp_gender', 'price'] },
+    load: {
+      format: 'csv',
+      columnSeparator: ',',
+      columns: ['order_id', 'pay_dt', 'customer_name', 'nationality', 'temp_gender', 'price'],
+    },
     kafka: { brokers: ['xxx.xx.xx.xxx:9092'], topic: 'mytest', partitions: [0], defaultOffset: 'OFFSET_BEGINNING' },
   });
   assert.deepEqual(diffJob(d, o, { version: V }).drifts, []);

@@ -50,9 +50,12 @@ function run(
 }
 
 const kinds = (p: Plan) =>
-  p.actions.map((a) => (a.type === 'sql' ? a.statement.kind.toUpperCase() : a.type === 'setPending' ? `pending:${a.pending.type}` : a.type));
+  p.actions.map((a) =>
+    a.type === 'sql' ? a.statement.kind.toUpperCase() : a.type === 'setPending' ? `pending:${a.pending.type}` : a.type,
+  );
 const sqlOf = (p: Plan, kind: string) =>
-  p.actions.find((a): a is Extract<Action, { type: 'sql' }> => a.type === 'sql' && a.statement.kind === kind)?.statement.sql ?? '';
+  p.actions.find((a): a is Extract<Action, { type: 'sql' }> => a.type === 'sql' && a.statement.kind === kind)?.statement
+    .sql ?? '';
 const cond = (p: Plan, type: string) => p.status.conditions?.find((c) => c.type === type);
 const ours = { jobId: '10204' };
 
@@ -83,7 +86,10 @@ test('alterable change on a running job: PAUSE → ALTER → RESUME, intent reco
 });
 
 test('a job the user paused stays paused across an ALTER', () => {
-  const paused = observed({ state: 'PAUSED', reason: "ErrorReason{errCode = 100, msg='User root pauses routine load job'}" });
+  const paused = observed({
+    state: 'PAUSED',
+    reason: "ErrorReason{errCode = 100, msg='User root pauses routine load job'}",
+  });
   const p = run({ spec: { state: 'Paused', properties: { maxErrorNumber: 10 } }, status: ours, observed: paused });
   assert.deepEqual(kinds(p), ['pending:alter', 'ALTER', 'clearPending']);
 });
@@ -91,7 +97,11 @@ test('a job the user paused stays paused across an ALTER', () => {
 test('never an ALTER on a live job without a PAUSE before it, never a RESUME of a job meant to be paused', () => {
   const rand = prng(11);
   const states = ['RUNNING', 'NEED_SCHEDULE', 'PAUSED', 'UNSTABLE'];
-  const reasons = ['', "ErrorReason{errCode = 100, msg='User root pauses routine load job'}", "ErrorReason{errCode = 102, msg='too many'}"];
+  const reasons = [
+    '',
+    "ErrorReason{errCode = 100, msg='User root pauses routine load job'}",
+    "ErrorReason{errCode = 102, msg='too many'}",
+  ];
   for (let i = 0; i < 300; i++) {
     const state = states[Math.floor(rand() * states.length)] as string;
     const wantPaused = rand() < 0.5;
@@ -111,13 +121,20 @@ test('never an ALTER on a live job without a PAUSE before it, never a RESUME of 
 });
 
 test('a change ALTER cannot apply on a running job: pause first, then STOP + CREATE with offsets carried over', () => {
-  const running = observed({ progress: { '0': '41', '1': 'OFFSET_ZERO' }, dataSource: { currentKafkaPartitions: '0,1' } });
+  const running = observed({
+    progress: { '0': '41', '1': 'OFFSET_ZERO' },
+    dataSource: { currentKafkaPartitions: '0,1' },
+  });
   const p1 = run({ spec: { table: 't2' }, status: ours, observed: running });
   assert.deepEqual(kinds(p1), ['pending:recreate', 'PAUSE']);
   const pending = (p1.actions[0] as { pending: PendingOperation }).pending;
   assert.equal(pending.type === 'recreate' && pending.stage, 'pausing');
 
-  const paused = observed({ state: 'PAUSED', reason: "ErrorReason{errCode = 100, msg='User root pauses routine load job'}", progress: { '0': '41', '1': 'OFFSET_ZERO' } });
+  const paused = observed({
+    state: 'PAUSED',
+    reason: "ErrorReason{errCode = 100, msg='User root pauses routine load job'}",
+    progress: { '0': '41', '1': 'OFFSET_ZERO' },
+  });
   const p2 = run({ spec: { table: 't2' }, status: { ...ours, pendingOperation: pending }, observed: paused });
   assert.deepEqual(kinds(p2), ['pending:recreate', 'STOP', 'CREATE']);
   const create = sqlOf(p2, 'create');
@@ -154,8 +171,17 @@ test('crash after the replacement CREATE: no second CREATE, the new job is recog
     partitions: [0],
     offsets: ['42'],
   };
-  const replacement = observed({ id: '20001', table: 't2', jobProperties: { desireTaskConcurrentNum: '1' }, dataSource: { currentKafkaPartitions: '0' } });
-  const p = run({ spec: { table: 't2', kafka: { ...baseSpec.kafka, partitions: [0] } }, status: { ...ours, pendingOperation: pending }, observed: replacement });
+  const replacement = observed({
+    id: '20001',
+    table: 't2',
+    jobProperties: { desireTaskConcurrentNum: '1' },
+    dataSource: { currentKafkaPartitions: '0' },
+  });
+  const p = run({
+    spec: { table: 't2', kafka: { ...baseSpec.kafka, partitions: [0] } },
+    status: { ...ours, pendingOperation: pending },
+    observed: replacement,
+  });
   assert.ok(!kinds(p).includes('CREATE'), String(kinds(p)));
   assert.ok(kinds(p).includes('clearPending'));
   assert.equal(p.status.jobId, '20001');
@@ -172,7 +198,10 @@ test('a CREATE whose reply was lost is not sent again', () => {
 });
 
 test('crash after PAUSE of an alter: finish with ALTER and RESUME', () => {
-  const paused = observed({ state: 'PAUSED', reason: "ErrorReason{errCode = 100, msg='User root pauses routine load job'}" });
+  const paused = observed({
+    state: 'PAUSED',
+    reason: "ErrorReason{errCode = 100, msg='User root pauses routine load job'}",
+  });
   const p = run({
     spec: { properties: { maxErrorNumber: 10 } },
     status: { ...ours, pendingOperation: { type: 'alter', jobId: '10204', resume: true, since: now.toISOString() } },
@@ -204,7 +233,10 @@ test("someone else's job with the same name is left alone unless adoption is all
 
 test('deletion: STOP then release the finalizer; Orphan leaves the job; a foreign job is never stopped', () => {
   assert.deepEqual(kinds(run({ deleting: true, status: ours, observed: observed() })), ['STOP', 'removeFinalizer']);
-  assert.deepEqual(kinds(run({ deleting: true, spec: { deletionPolicy: 'Orphan' }, status: ours, observed: observed() })), ['removeFinalizer']);
+  assert.deepEqual(
+    kinds(run({ deleting: true, spec: { deletionPolicy: 'Orphan' }, status: ours, observed: observed() })),
+    ['removeFinalizer'],
+  );
   assert.deepEqual(kinds(run({ deleting: true, observed: observed({ id: '777' }) })), ['removeFinalizer']);
   assert.deepEqual(kinds(run({ deleting: true, status: ours })), ['removeFinalizer']);
 });
@@ -213,11 +245,20 @@ test('restartNonce: RESUME once, remembered in status', () => {
   const p = run({ spec: { restartNonce: 'a' }, status: ours, observed: observed() });
   assert.deepEqual(kinds(p), ['RESUME']);
   assert.equal(p.status.lastHandledRestartNonce, 'a');
-  assert.deepEqual(kinds(run({ spec: { restartNonce: 'a' }, status: { ...ours, lastHandledRestartNonce: 'a' }, observed: observed() })), []);
+  assert.deepEqual(
+    kinds(
+      run({ spec: { restartNonce: 'a' }, status: { ...ours, lastHandledRestartNonce: 'a' }, observed: observed() }),
+    ),
+    [],
+  );
 });
 
 test('an invalid spec changes nothing and says what to fix', () => {
-  const p = run({ spec: { kafka: { ...baseSpec.kafka, offsets: ['OFFSET_BEGINNING'] } }, status: ours, observed: observed() });
+  const p = run({
+    spec: { kafka: { ...baseSpec.kafka, offsets: ['OFFSET_BEGINNING'] } },
+    status: ours,
+    observed: observed(),
+  });
   assert.deepEqual(kinds(p), []);
   assert.equal(cond(p, 'Synced')?.reason, 'InvalidSpec');
   assert.match(cond(p, 'Synced')?.message ?? '', /spec\.kafka\.offsets: needs spec\.kafka\.partitions/);
@@ -232,7 +273,13 @@ test('in sync and running: no action, Ready', () => {
 });
 
 test('paused by StarRocks for bad data: no blind RESUME, Degraded with the reason', () => {
-  const p = run({ status: ours, observed: observed({ state: 'PAUSED', reason: "ErrorReason{errCode = 102, msg='current error rows is more than max error num'}" }) });
+  const p = run({
+    status: ours,
+    observed: observed({
+      state: 'PAUSED',
+      reason: "ErrorReason{errCode = 102, msg='current error rows is more than max error num'}",
+    }),
+  });
   assert.deepEqual(kinds(p), []);
   assert.equal(cond(p, 'Degraded')?.status, 'True');
   assert.match(cond(p, 'Degraded')?.message ?? '', /errCode 102/);
@@ -240,7 +287,13 @@ test('paused by StarRocks for bad data: no blind RESUME, Degraded with the reaso
 });
 
 test('a user pause (errCode 100) of a job meant to run is resumed', () => {
-  const p = run({ status: ours, observed: observed({ state: 'PAUSED', reason: "ErrorReason{errCode = 100, msg='User root pauses routine load job'}" }) });
+  const p = run({
+    status: ours,
+    observed: observed({
+      state: 'PAUSED',
+      reason: "ErrorReason{errCode = 100, msg='User root pauses routine load job'}",
+    }),
+  });
   assert.deepEqual(kinds(p), ['RESUME']);
 });
 

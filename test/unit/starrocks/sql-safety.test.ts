@@ -6,8 +6,8 @@ import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import { resolveDesired } from '../../../src/reconcile/desired.ts';
 import { canonical, parseExpression } from '../../../src/starrocks/expr.ts';
 import { renderAlter, renderCreate } from '../../../src/starrocks/sql.ts';
-import { lex } from '../../support/sql-lexer.ts';
 import { hostileString, prng } from '../../support/random.ts';
+import { lex } from '../../support/sql-lexer.ts';
 
 const ROUNDS = 400;
 
@@ -38,12 +38,18 @@ test('CSV separators and Kafka property values round-trip as literals', () => {
   for (let i = 0; i < ROUNDS; i++) {
     const v = hostileString(rand);
     const r = resolveDesired(
-      job({ load: { format: 'csv', columnSeparator: v, rowDelimiter: v } }, { properties: { 'client.rack': v }, groupId: v }),
+      job(
+        { load: { format: 'csv', columnSeparator: v, rowDelimiter: v } },
+        { properties: { 'client.rack': v }, groupId: v },
+      ),
       noSecrets,
     );
     if (!r.ok) {
       // Only length limits may reject a separator; the message says so.
-      assert.ok(r.problems.every((p) => /50 bytes|at most 50/.test(p.message)), JSON.stringify(r.problems));
+      assert.ok(
+        r.problems.every((p) => /50 bytes|at most 50/.test(p.message)),
+        JSON.stringify(r.problems),
+      );
       continue;
     }
     const l = assertSingleStatement(renderCreate(r.desired).sql);
@@ -122,15 +128,23 @@ test('secret values reach the SQL intact but never its redacted form', () => {
     assert.match(st.redacted, /"property\.sasl\.password" = "\*\*\*\*\*\*"/);
     assert.match(st.redacted, /"confluent\.schema\.registry\.url" = "http:\/\/\*\*\*\*\*\*@registry:8081"/);
     for (const s of [secret, `username-${secret}`, `password-${secret}`]) assert.ok(st.secrets.includes(s));
-    const alter = renderAlter('db1', 'orders', { load: {}, properties: [], kafka: [{ key: 'property.sasl.password', value: secret, secret: true }] }, st.secrets);
+    const alter = renderAlter(
+      'db1',
+      'orders',
+      { load: {}, properties: [], kafka: [{ key: 'property.sasl.password', value: secret, secret: true }] },
+      st.secrets,
+    );
     assert.ok(!alter.redacted.includes(secret));
     assertSingleStatement(alter.sql);
   }
 });
 
 test('hostile database, table and job names are rejected with the rule they break', () => {
-  for (const name of ["a`;DROP", "x'--", 'a b', '1abc', 'é']) {
-    const r = resolveDesired({ metadata: { name: 'j' }, spec: { ...job({}).spec, database: name, table: name, jobName: name } }, noSecrets);
+  for (const name of ['a`;DROP', "x'--", 'a b', '1abc', 'é']) {
+    const r = resolveDesired(
+      { metadata: { name: 'j' }, spec: { ...job({}).spec, database: name, table: name, jobName: name } },
+      noSecrets,
+    );
     assert.equal(r.ok, false);
     if (!r.ok) {
       assert.ok(r.problems.some((p) => p.field === 'spec.database' && /must match/.test(p.message)));
