@@ -1,9 +1,12 @@
-// Reads the mysql CLI outputs in /work/shared/fixtures/starrocks (vertical `\G` and ASCII-table format) into
+// Reads the mysql CLI outputs in shared/fixtures/starrocks (vertical `\G` and ASCII-table format) into
 // column → value records, the shape the client hands to the parsers. `NULL` becomes SQL NULL.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const FIXTURE_DIR = process.env.STARROCKS_FIXTURES ?? '/work/shared/fixtures/starrocks';
+/** shared/ sits beside the repository (as on developer machines and in CI); STARROCKS_FIXTURES overrides it. */
+export const FIXTURE_DIR =
+  process.env.STARROCKS_FIXTURES ?? fileURLToPath(new URL('../../../../shared/fixtures/starrocks', import.meta.url));
 
 export type Row = Record<string, string | null>;
 
