@@ -522,6 +522,7 @@ export function plan(input: PlanInput): Plan {
     const msg = r
       ? `StarRocks paused the job: ${r.message} (errCode ${r.code})`
       : 'StarRocks paused the job and its reason was lost (FE restart)';
+    events.push({ type: 'Warning', reason: 'PausedByStarRocks', message: `${msg}; not resuming it` });
     return finalize({
       ...status,
       pausedBy: 'StarRocks',

@@ -1,7 +1,10 @@
 // Shared helpers for integration tests: the running environment and clients bound to it.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import kafkajs from 'kafkajs';
+import { paths } from '../infra/config.ts';
 import { requireEnv, type TestEnv } from '../infra/env.ts';
 
 export function testEnv(): TestEnv {
@@ -44,5 +47,20 @@ export async function eventually<T>(
       throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`);
     }
     await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/**
+ * Installs crds/ the way users do (kubectl apply) and waits until they are established. Not through
+ * client-node's typed API: its model serializer drops enum, default and x-kubernetes-validations.
+ */
+export function installCrds(env: TestEnv = testEnv()): void {
+  const crds = fileURLToPath(new URL('../../crds/', import.meta.url));
+  for (const args of [
+    ['apply', '--server-side', '--force-conflicts', '-f', crds],
+    ['wait', '--for=condition=Established', '--timeout=60s', '-f', crds],
+  ]) {
+    const r = spawnSync(paths.kubectl, ['--kubeconfig', env.kube.kubeconfig, ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
   }
 }
