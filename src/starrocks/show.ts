@@ -266,6 +266,12 @@ function splitUrls(v: string | undefined): string[] {
     .filter((s) => s !== '');
 }
 
+/** StarRocks 3.0+ shows `password`/`secret` keys as `******`; 2.5 shows them in clear. Mask them in every version. */
+function maskSecrets(props: Record<string, string>): Record<string, string> {
+  for (const k of Object.keys(props)) if (/password|secret/i.test(k)) props[k] = '******';
+  return props;
+}
+
 /** Parses one SHOW [ALL] ROUTINE LOAD row of any version (18–23 columns). */
 export function parseRoutineLoadRow(row: ShowRow): ObservedJob {
   const c = new Columns(row);
@@ -294,7 +300,7 @@ export function parseRoutineLoadRow(row: ShowRow): ObservedJob {
     currentTaskNum: intOrUndefined(c.text('CurrentTaskNum'), 'CurrentTaskNum', issues) ?? 0,
     jobProperties: stringMap(c.get('JobProperties'), 'JobProperties', issues),
     dataSourceProperties: stringMap(c.get('DataSourceProperties'), 'DataSourceProperties', issues),
-    customProperties: stringMap(c.get('CustomProperties'), 'CustomProperties', issues),
+    customProperties: maskSecrets(stringMap(c.get('CustomProperties'), 'CustomProperties', issues)),
     statistic: statistic(c.get('Statistic'), issues),
     progress: progressMap(c.get('Progress'), issues),
     timestampProgress: timestampMap(c.get('TimestampProgress'), issues),
