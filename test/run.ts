@@ -24,6 +24,8 @@ const r = spawnSync(
     // kafkajs 2.2.4 computes a negative timer delay on Node 22+ (harmless, tulios/kafkajs#1751).
     '--disable-warning=TimeoutNegativeWarning',
     '--test',
+    // No test may hang a CI run: each gets 5 minutes at most (tests pass tighter bounds themselves).
+    '--test-timeout=300000',
     ...(needsEnv ? ['--test-global-setup=test/global-setup.ts'] : []),
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
