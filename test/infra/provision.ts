@@ -62,7 +62,14 @@ export const steps: Step[] = [
     cached: () => existsSync(apicurioJar()),
     run: async () => {
       const v = VERSIONS.apicurio;
-      await exec('mvn', ['-q', '-B', `${MVN_DEP}:get`, `-Dartifact=io.apicurio:apicurio-registry-app:${v}:tar.gz:all`]);
+      // Only the runnable archive: its dependency tree names repositories other than Maven Central.
+      await exec('mvn', [
+        '-q',
+        '-B',
+        `${MVN_DEP}:get`,
+        `-Dartifact=io.apicurio:apicurio-registry-app:${v}:tar.gz:all`,
+        '-Dtransitive=false',
+      ]);
       const tgz = join(
         homedir(),
         '.m2/repository/io/apicurio/apicurio-registry-app',
