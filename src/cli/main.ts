@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Command-line entry point of routine-load-operator.
 import { parseArgs } from 'node:util';
+import { ConfigError, parseOperatorConfig, RUN_HELP } from '../controller/config.ts';
 import { VERSION } from '../version.ts';
 import { ManifestError } from './manifest.ts';
 import { planCommand } from './plan.ts';
@@ -10,6 +11,7 @@ export const HELP = `routine-load-operator ${VERSION}
 Manages StarRocks Routine Load jobs (Kafka → StarRocks) as Kubernetes custom resources.
 
 Usage:
+  routine-load-operator run [options]                     run the operator (see run --help)
   routine-load-operator render -f <manifest>              print the SQL a manifest produces (no cluster needed)
   routine-load-operator plan -f <manifest> --fe <url>...  read the job from a live FE and print what would change
   routine-load-operator --help | --version
@@ -43,6 +45,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     out.write(`${VERSION}\n`);
     return 0;
   }
+  if (cmd === 'run') return runCommand(rest, out, err);
   if (cmd !== 'render' && cmd !== 'plan') {
     err.write(`error: unknown command '${cmd}'\n\n${HELP}\n`);
     return 2;
@@ -106,6 +109,33 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     }
     throw e;
   }
+}
+
+async function runCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    out.write(`${RUN_HELP}\n`);
+    return 0;
+  }
+  let cfg: ReturnType<typeof parseOperatorConfig>;
+  try {
+    cfg = parseOperatorConfig(args);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    err.write(`error: ${e.message}\n\n${RUN_HELP}\n`);
+    return 2;
+  }
+  // Loaded here so that render/plan/--help never start Kubernetes clients.
+  const { startOperator } = await import('../controller/controller.ts');
+  const operator = await startOperator(cfg);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.stderr.write(`${signal}: finishing in-flight work and releasing the lease\n`);
+      void operator.stop().then(resolve, resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
 }
 
 if (import.meta.main) {

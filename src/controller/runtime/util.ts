@@ -21,7 +21,15 @@ const noop = (): void => {};
 export const silentLogger: Logger = { info: noop, warn: noop, error: noop, debug: noop };
 
 /** Any Kubernetes object (typed or custom): only metadata is relied upon. */
-export type KubeObject = KubernetesObject;
+/**
+ * What the runtime needs of an object. Deliberately not client-node's KubernetesObject: objects arrive as raw
+ * JSON (timestamps are strings, not Dates), and the operator's own CRD types describe them that way.
+ */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; uid?: string; generation?: number };
+}
 
 /** The cache and work-queue key of an object: `namespace/name`, or `name` for cluster-scoped objects. */
 export function objectKey(obj: { metadata?: { name?: string; namespace?: string } }): string {

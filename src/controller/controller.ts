@@ -1,0 +1,309 @@
+// The running operator: informers for RoutineLoadJobs, StarRocksConnections and Secrets feed a deduplicating
+// work queue; a resync re-reads StarRocks periodically (one SHOW per database per period); leader election
+// makes one replica act; health and metrics are served by every replica.
+import { KubeConfig } from '@kubernetes/client-node';
+import { API_GROUP, API_VERSION, type Condition } from '../api/common.ts';
+import type { RoutineLoadJob } from '../api/routineloadjob.ts';
+import type { StarRocksConnection, StarRocksConnectionStatus } from '../api/starrocksconnection.ts';
+import { type AppLogger, createLogger } from '../observability/log.ts';
+import type { OperatorConfig } from './config.ts';
+import { ConnectionManager, ConnectionProblem, type SecretReader } from './connections.ts';
+import { KubeWriter } from './kube.ts';
+import { operatorMetrics } from './metrics.ts';
+import { Observer } from './observer.ts';
+import { Reconciler, setConditions } from './reconciler.ts';
+import {
+  createMultiNamespaceInformer,
+  createRuntimeMetrics,
+  EventRecorder,
+  type Informer,
+  LeaderElector,
+  objectKey,
+  type RuntimeMetrics,
+  splitKey,
+  startHealthServer,
+  WorkQueue,
+} from './runtime/index.ts';
+
+interface SecretObject {
+  metadata: { name: string; namespace?: string; resourceVersion?: string };
+  data?: Record<string, string>;
+}
+
+export interface Operator {
+  readonly metrics: RuntimeMetrics;
+  readonly observer: Observer;
+  readonly healthPort: number;
+  isLeader(): boolean;
+  /** Graceful stop: finish in-flight reconciles, release the lease, close connections. */
+  stop(): Promise<void>;
+}
+
+const CONTROLLER = 'routineloadjob';
+
+export async function startOperator(
+  cfg: OperatorConfig,
+  opts: { kc?: KubeConfig; logger?: AppLogger } = {},
+): Promise<Operator> {
+  const logger = opts.logger ?? createLogger(cfg.logLevel);
+  const kc = opts.kc ?? loadKubeConfig(cfg);
+  const metrics = createRuntimeMetrics({ defaultMetrics: true });
+  const namespaces = cfg.namespaces.length > 0 ? cfg.namespaces : undefined;
+  const resource = (plural: string) => ({ group: API_GROUP, version: API_VERSION, plural });
+
+  const jobs = createMultiNamespaceInformer<RoutineLoadJob>(kc, namespaces, resource('routineloadjobs'), { logger });
+  const connections = createMultiNamespaceInformer<StarRocksConnection>(
+    kc,
+    namespaces,
+    resource('starrocksconnections'),
+    {
+      logger,
+    },
+  );
+  const secretsInformer = createMultiNamespaceInformer<SecretObject>(
+    kc,
+    namespaces,
+    { group: '', version: 'v1', plural: 'secrets' },
+    {
+      logger,
+    },
+  );
+
+  const secrets: SecretReader = (ns, name, key) => {
+    const s = secretsInformer.get(ns, name);
+    const b64 = s?.data?.[key];
+    if (b64 === undefined) return undefined;
+    return { value: Buffer.from(b64, 'base64').toString('utf8'), revision: s?.metadata.resourceVersion ?? '' };
+  };
+  const connManager = new ConnectionManager(secrets, { logger });
+  const observer = new Observer({ maxAgeMs: cfg.resyncSeconds * 1000 });
+  const recorder = new EventRecorder(kc, { component: 'routine-load-operator', host: cfg.identity, logger });
+  const reconciler = new Reconciler({
+    kube: new KubeWriter(kc, 'routineloadjobs'),
+    connections: connManager,
+    observer,
+    secrets,
+    getConnection: (ns, name) => connections.get(ns, name),
+    events: { record: (job, type, reason, message) => void recorder.record(job, type, reason, message) },
+    logger,
+    metrics: operatorMetrics(metrics),
+  });
+  const connWriter = new KubeWriter(kc, 'starrocksconnections');
+
+  const queue = new WorkQueue({ name: CONTROLLER, metrics, logger });
+  const connQueue = new WorkQueue({ name: 'starrocksconnection', metrics, logger });
+
+  // Which jobs to look at again when a connection or a Secret changes.
+  const jobsUsingConnection = (ns: string, name: string) =>
+    jobs.list().filter((j) => (j.metadata.namespace ?? 'default') === ns && j.spec.connectionRef.name === name);
+  const jobsUsingSecret = (ns: string, name: string) =>
+    jobs.list().filter((j) => {
+      if ((j.metadata.namespace ?? 'default') !== ns) return false;
+      const k = j.spec.kafka;
+      if (Object.values(k.secretProperties ?? {}).some((r) => r.name === name)) return true;
+      if (k.schemaRegistry?.credentialsSecretRef?.name === name) return true;
+      return connections.get(ns, j.spec.connectionRef.name)?.spec.credentialsSecretRef.name === name;
+    });
+
+  jobs.on('add', (j) => queue.add(objectKey(j)));
+  jobs.on('update', (j, old) => {
+    // Our own status writes change nothing we act on; spec, finalizers and deletion do.
+    const m = j.metadata;
+    const o = old.metadata;
+    if (
+      m.generation !== o.generation ||
+      m.deletionTimestamp !== o.deletionTimestamp ||
+      JSON.stringify(m.finalizers) !== JSON.stringify(o.finalizers)
+    ) {
+      queue.add(objectKey(j));
+    }
+  });
+  jobs.on('delete', (j) => queue.add(objectKey(j)));
+  const connChanged = (c: StarRocksConnection) => {
+    const ns = c.metadata.namespace ?? 'default';
+    observer.invalidateConnection(`${ns}/${c.metadata.name}`);
+    connQueue.add(objectKey(c));
+    for (const j of jobsUsingConnection(ns, c.metadata.name)) queue.add(objectKey(j));
+  };
+  connections.on('add', connChanged);
+  connections.on('update', (c, old) => {
+    if (c.metadata.generation !== old.metadata.generation) connChanged(c);
+  });
+  connections.on('delete', (c) => {
+    void connManager.forget(c.metadata.namespace ?? 'default', c.metadata.name);
+    connChanged(c);
+  });
+  secretsInformer.on('update', (s) => {
+    const ns = s.metadata.namespace ?? 'default';
+    for (const j of jobsUsingSecret(ns, s.metadata.name)) queue.add(objectKey(j));
+    for (const c of connections.list()) {
+      if ((c.metadata.namespace ?? 'default') === ns && c.spec.credentialsSecretRef.name === s.metadata.name) {
+        connQueue.add(objectKey(c));
+      }
+    }
+  });
+
+  await Promise.all([secretsInformer.start(), connections.start(), jobs.start()]);
+  const health = await startHealthServer({
+    port: cfg.healthPort,
+    host: cfg.healthHost,
+    registry: metrics.registry,
+    readiness: () => jobs.hasSynced() && connections.hasSynced() && secretsInformer.hasSynced(),
+    logger,
+  });
+
+  const reconcileJob = async (key: string) => {
+    const { namespace: ns, name } = splitKey(key);
+    const job = jobs.get(ns ?? 'default', name);
+    if (!job) return;
+    const t0 = process.hrtime.bigint();
+    try {
+      const r = await reconciler.reconcile(job);
+      if (r.error) throw r.error;
+      metrics.reconcileTotal.inc({ controller: CONTROLLER, result: r.requeueAfterMs ? 'requeue_after' : 'success' });
+      return r.requeueAfterMs ? { requeueAfterMs: r.requeueAfterMs } : undefined;
+    } catch (e) {
+      metrics.reconcileTotal.inc({ controller: CONTROLLER, result: 'error' });
+      metrics.reconcileErrors.inc({ controller: CONTROLLER });
+      throw e;
+    } finally {
+      metrics.reconcileTime.observe({ controller: CONTROLLER }, Number(process.hrtime.bigint() - t0) / 1e9);
+    }
+  };
+  const reconcileConnection = (key: string) =>
+    updateConnectionStatus(key, connections, connManager, observer, connWriter, logger);
+
+  let resync: NodeJS.Timeout | undefined;
+  const startWorking = () => {
+    queue.start(reconcileJob, cfg.concurrency);
+    connQueue.start(reconcileConnection, 1);
+    for (const j of jobs.list()) queue.add(objectKey(j));
+    for (const c of connections.list()) connQueue.add(objectKey(c));
+    resync = setInterval(() => {
+      for (const c of connections.list()) connQueue.add(objectKey(c));
+      for (const j of jobs.list()) queue.add(objectKey(j));
+    }, cfg.resyncSeconds * 1000);
+    resync.unref();
+  };
+  const stopWorking = async () => {
+    if (resync) clearInterval(resync);
+    await Promise.all([
+      queue.shutdown({ drain: true, timeoutMs: 30_000 }),
+      connQueue.shutdown({ drain: true, timeoutMs: 30_000 }),
+    ]);
+  };
+
+  let elector: LeaderElector | undefined;
+  let leader = !cfg.leaderElect;
+  let stopping = false;
+  if (cfg.leaderElect) {
+    elector = new LeaderElector(kc, {
+      namespace: cfg.leaseNamespace,
+      name: cfg.leaseName,
+      identity: cfg.identity,
+      leaseDurationSeconds: cfg.leaseDurationSeconds,
+      renewDeadlineSeconds: cfg.renewDeadlineSeconds,
+      retryPeriodSeconds: cfg.retryPeriodSeconds,
+      logger,
+      metrics,
+    });
+    void elector.run({
+      onStartedLeading: async (signal) => {
+        leader = true;
+        logger.info({ identity: cfg.identity }, 'became leader');
+        startWorking();
+        await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
+        await stopWorking();
+      },
+      onStoppedLeading: () => {
+        leader = false;
+        if (!stopping) {
+          // Lost the lease without being asked to stop: stop acting at once and let the pod restart fresh.
+          logger.error({ identity: cfg.identity }, 'lost leadership; exiting');
+          process.exit(1);
+        }
+      },
+    });
+  } else {
+    startWorking();
+  }
+  logger.info(
+    {
+      namespaces: cfg.namespaces.length ? cfg.namespaces : 'all',
+      resyncSeconds: cfg.resyncSeconds,
+      leaderElect: cfg.leaderElect,
+    },
+    'routine-load-operator started',
+  );
+
+  return {
+    metrics,
+    observer,
+    healthPort: health.port,
+    isLeader: () => leader,
+    async stop() {
+      stopping = true;
+      if (elector) await elector.stop({ release: true });
+      else await stopWorking();
+      await Promise.all([jobs.stop(), connections.stop(), secretsInformer.stop()]);
+      await connManager.closeAll();
+      await health.close();
+      logger.info({}, 'routine-load-operator stopped');
+    },
+  };
+}
+
+function loadKubeConfig(cfg: OperatorConfig): KubeConfig {
+  const kc = new KubeConfig();
+  if (cfg.kubeconfig) kc.loadFromFile(cfg.kubeconfig);
+  else kc.loadFromDefault();
+  return kc;
+}
+
+/** StarRocksConnection status: can we reach it, which version, how many backends. */
+async function updateConnectionStatus(
+  key: string,
+  connections: Informer<StarRocksConnection>,
+  manager: ConnectionManager,
+  observer: Observer,
+  writer: KubeWriter,
+  logger: AppLogger,
+): Promise<{ requeueAfterMs: number } | undefined> {
+  const { namespace: ns, name } = splitKey(key);
+  const conn = connections.get(ns ?? 'default', name);
+  if (!conn) return undefined;
+  const now = new Date();
+  const gen = conn.metadata.generation;
+  const prev = conn.status ?? {};
+  let next: StarRocksConnectionStatus;
+  try {
+    const client = manager.client(conn);
+    const facts = await observer.facts(key, client);
+    next = {
+      ...prev,
+      observedGeneration: gen,
+      version: facts.versionText,
+      connectedFrontend: client.frontend,
+      aliveBackends: facts.aliveBackends,
+      totalBackends: facts.totalBackends,
+      conditions: setConditions(prev.conditions as Condition[] | undefined, gen, now, [
+        ['Ready', 'True', 'Connected', `connected to StarRocks ${facts.versionText} at ${client.frontend}`],
+      ]),
+    };
+  } catch (e) {
+    const reason = e instanceof ConnectionProblem ? e.reason : 'Unreachable';
+    const message = e instanceof Error ? e.message : String(e);
+    logger.warn({ namespace: ns, name, reason }, message);
+    next = {
+      ...prev,
+      observedGeneration: gen,
+      conditions: setConditions(prev.conditions as Condition[] | undefined, gen, now, [
+        ['Ready', 'False', reason, message],
+      ]),
+    };
+    await writer.patchStatus(conn, prev, next);
+    return { requeueAfterMs: 15_000 };
+  }
+  await writer.patchStatus(conn, prev, next);
+  return undefined;
+}
