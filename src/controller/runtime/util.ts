@@ -4,7 +4,6 @@ import {
   createConfiguration,
   HttpMethod,
   type KubeConfig,
-  type KubernetesObject,
   ServerConfiguration,
 } from '@kubernetes/client-node';
 
