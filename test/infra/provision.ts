@@ -3,7 +3,6 @@
 // skipped when its output is already cached, so a second run takes well under a second.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CACHE_DIR, INFRA_DIR, paths, VERSIONS } from './config.ts';
 import { findJava, jdk4pyJava } from './java.ts';
@@ -62,24 +61,21 @@ export const steps: Step[] = [
     cached: () => existsSync(apicurioJar()),
     run: async () => {
       const v = VERSIONS.apicurio;
-      // Only the runnable archive: its dependency tree names repositories other than Maven Central.
-      await exec('mvn', [
-        '-q',
-        '-B',
-        `${MVN_DEP}:get`,
-        `-Dartifact=io.apicurio:apicurio-registry-app:${v}:tar.gz:all`,
-        '-Dtransitive=false',
-      ]);
-      const tgz = join(
-        homedir(),
-        '.m2/repository/io/apicurio/apicurio-registry-app',
-        v,
-        `apicurio-registry-app-${v}-all.tar.gz`,
-      );
       const tmp = `${paths.apicurioHome}.tmp`;
       rmSync(tmp, { recursive: true, force: true });
       mkdirSync(tmp, { recursive: true });
+      // copy (not get): only the runnable archive, whose dependency tree names non-Central repositories, and
+      // into a folder we name rather than a guess at Maven's local repository path.
+      await exec('mvn', [
+        '-q',
+        '-B',
+        `${MVN_DEP}:copy`,
+        `-Dartifact=io.apicurio:apicurio-registry-app:${v}:tar.gz:all`,
+        `-DoutputDirectory=${tmp}`,
+      ]);
+      const tgz = join(tmp, `apicurio-registry-app-${v}-all.tar.gz`);
       await exec('tar', ['-xzf', tgz, '-C', tmp]);
+      rmSync(tgz);
       rmSync(paths.apicurioHome, { recursive: true, force: true });
       renameSync(tmp, paths.apicurioHome);
     },
