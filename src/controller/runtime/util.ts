@@ -1,11 +1,6 @@
 // Small pieces shared by the runtime modules: the logger shape, object keys, abortable sleep, backoff, and a raw
 // GET for paths the typed clients cannot address generically (an informer is configured with a URL path).
-import {
-  createConfiguration,
-  HttpMethod,
-  type KubeConfig,
-  ServerConfiguration,
-} from '@kubernetes/client-node';
+import { createConfiguration, HttpMethod, type KubeConfig, ServerConfiguration } from '@kubernetes/client-node';
 
 /** The pino-compatible logger the runtime writes to: a context object first, the message second. */
 export interface Logger {
