@@ -12,6 +12,7 @@ import { classifyError, StarRocksError } from '../starrocks/errors.ts';
 import { selectJob } from '../starrocks/facts.ts';
 import type { ConnectionManager, SecretReader } from './connections.ts';
 import { ConnectionProblem } from './connections.ts';
+import { failpoint } from './failpoints.ts';
 import type { KubeWriter } from './kube.ts';
 import type { Observer } from './observer.ts';
 
@@ -162,6 +163,7 @@ export class Reconciler {
           const next = { ...statusNow, pendingOperation: pending };
           await d.kube.patchStatus(current, statusNow, next);
           statusNow = next;
+          failpoint('after-pending');
           break;
         }
         case 'clearPending':
@@ -178,6 +180,7 @@ export class Reconciler {
             d.observer.invalidateJobs(connKey, db);
             return this.#sqlFailed(current, statusNow, pending, st.kind, e, now, actionsLog);
           }
+          failpoint(`after-sql:${st.kind}`);
           d.observer.invalidateJobs(connKey, db);
           actionsLog.push({
             time: now.toISOString(),
@@ -196,6 +199,7 @@ export class Reconciler {
       ...(actionsLog.length ? { lastActions: actionsLog.slice(-MAX_ACTIONS_KEPT) } : {}),
     };
     if (!pending) delete next.pendingOperation;
+    failpoint('before-status');
     await d.kube.patchStatus(current, statusNow, next);
     d.metrics?.jobObserved(job, next);
     this.#emit(job, p.events);
