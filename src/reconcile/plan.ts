@@ -151,7 +151,8 @@ function observedStatus(o: ObservedJob | undefined, prev: RoutineLoadJobStatus |
       next !== undefined ? next.toString() : prog.kind === 'other' ? prog.raw : `OFFSET_${prog.kind.toUpperCase()}`;
   }
   const lagPartitions: Record<string, number> = {};
-  for (const [p, l] of Object.entries(o.offsetLag ?? {})) lagPartitions[p] = Number(l);
+  // StarRocks' OffsetLag is latest − LAST consumed, so a caught-up partition shows 1; report messages not loaded.
+  for (const [p, l] of Object.entries(o.offsetLag ?? {})) lagPartitions[p] = Math.max(0, Number(l) - 1);
   const lagTotal = Object.values(lagPartitions).reduce((a, b) => a + b, 0);
   const st = o.statistic;
   return {

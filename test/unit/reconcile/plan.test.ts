@@ -309,3 +309,10 @@ test('updatePolicy Block: the recreate is reported, not done', () => {
   assert.equal(cond(p, 'Synced')?.reason, 'UpdateBlocked');
   assert.match(cond(p, 'Synced')?.message ?? '', /spec\.table/);
 });
+
+test('lag is messages not yet loaded: StarRocks OffsetLag minus one (a caught-up partition shows 1)', () => {
+  const row = observed();
+  row.offsetLag = { '0': 1n, '1': 6n, '2': 0n };
+  const p = run({ status: ours, observed: row });
+  assert.deepEqual(p.status.lag, { total: 5, partitions: { '0': 0, '1': 5, '2': 0 } });
+});
