@@ -143,7 +143,7 @@ export async function startOperator(
     }
   });
 
-  await Promise.all([secretsInformer.start(), connections.start(), jobs.start()]);
+  // Serve /healthz before the first LIST: a slow or refused LIST must not make liveness kill the pod.
   const health = await startHealthServer({
     port: cfg.healthPort,
     host: cfg.healthHost,
@@ -151,6 +151,7 @@ export async function startOperator(
     readiness: () => jobs.hasSynced() && connections.hasSynced() && secretsInformer.hasSynced(),
     logger,
   });
+  await Promise.all([secretsInformer.start(), connections.start(), jobs.start()]);
 
   const reconcileJob = async (key: string) => {
     const { namespace: ns, name } = splitKey(key);

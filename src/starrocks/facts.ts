@@ -10,7 +10,11 @@ export async function readClusterFacts(client: StarRocksClient): Promise<Cluster
   const versionText = await client.version();
   const version = parseVersion(versionText);
   if (!version) throw new Error(`cannot read the StarRocks version from ${JSON.stringify(versionText)}`);
-  const backends = await client.showBackends();
+  // SHOW BACKENDS needs SYSTEM OPERATE or NODE on 3.x; without it the backend count is simply unknown.
+  const backends = await client.showBackends().catch((e: unknown) => {
+    if (classifyError(e).kind === 'access-denied') return undefined;
+    throw e;
+  });
   let feMaxConcurrency: number | undefined;
   try {
     const [entry] = await client.frontendConfig('max_routine_load_task_concurrent_num');
@@ -22,8 +26,7 @@ export async function readClusterFacts(client: StarRocksClient): Promise<Cluster
   return {
     version,
     versionText,
-    aliveBackends: backends.filter((b) => b.alive).length,
-    totalBackends: backends.length,
+    ...(backends ? { aliveBackends: backends.filter((b) => b.alive).length, totalBackends: backends.length } : {}),
     ...(feMaxConcurrency !== undefined && Number.isFinite(feMaxConcurrency) ? { feMaxConcurrency } : {}),
   };
 }
