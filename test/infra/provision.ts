@@ -31,6 +31,11 @@ export const steps: Step[] = [
     run: () => exec('bash', [join(INFRA_DIR, 'build-etcd.sh')]),
   },
   {
+    name: `helm ${VERSIONS.helm} (go build via the module proxy)`,
+    cached: () => existsSync(paths.helm),
+    run: () => exec('bash', [join(INFRA_DIR, 'build-helm.sh')]),
+  },
+  {
     name: `Apache Kafka ${VERSIONS.kafka} broker jars (Maven Central)`,
     cached: () => existsSync(paths.kafkaLibs) && readdirSync(paths.kafkaLibs).some((f) => f.startsWith('kafka_2.13')),
     run: async () => {
