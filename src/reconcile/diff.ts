@@ -8,7 +8,6 @@
 import { canonical, ExpressionError, parseColumnMapping, parseExpression, splitTopLevel } from '../starrocks/expr.ts';
 import type { ObservedJob } from '../starrocks/observed.ts';
 import { canAlter, JOB_PROPERTIES, normalizePropertyValue, SHOW_KEYS, supports } from '../starrocks/properties.ts';
-import { unescapeBackslashes, unquoteString } from '../starrocks/quote.ts';
 import { type AlterChange, type KafkaEntry, registryEntry } from '../starrocks/sql.ts';
 import type { StarRocksVersion } from '../starrocks/version.ts';
 import type { DesiredJob } from './desired.ts';
@@ -42,17 +41,13 @@ export interface DiffContext {
 const REDACTED = '******';
 const show = (o: ObservedJob, key: string): string | undefined => o.jobProperties[key];
 
-/** The separator a JobProperties value denotes: 3.1+ show the original literal with quotes ("','"). */
+/**
+ * The separator a JobProperties value denotes. 3.1+ show the parsed value wrapped in single quotes ("','"): the
+ * FE's ColumnSeparator.toSql() quotes it without escaping again, so stripping the quotes is all there is to do.
+ */
 export function shownLiteral(text: string): string {
-  const t = text.trim();
-  if (t.length >= 2 && (t[0] === "'" || t[0] === '"') && t.at(-1) === t[0]) {
-    try {
-      return unquoteString(t);
-    } catch {
-      return t;
-    }
-  }
-  return unescapeBackslashes(t);
+  if (text.length >= 2 && text[0] === "'" && text.at(-1) === "'") return text.slice(1, -1);
+  return text;
 }
 
 /**
