@@ -4,6 +4,10 @@ import { spawnSync } from 'node:child_process';
 const only = process.argv.slice(2);
 const all = ['bench/planner.ts', 'bench/controller-scale.ts'];
 for (const file of only.length ? only : all) {
-  const r = spawnSync(process.execPath, ['--disable-warning=TimeoutNegativeWarning', file], { stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    ['--disable-warning=TimeoutNegativeWarning', '--disable-warning=MaxListenersExceededWarning', file],
+    { stdio: 'inherit' },
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -153,23 +153,14 @@ export async function startOperator(
   });
   await Promise.all([secretsInformer.start(), connections.start(), jobs.start()]);
 
+  // The work queue records controller_runtime_reconcile_* for each item it handles.
   const reconcileJob = async (key: string) => {
     const { namespace: ns, name } = splitKey(key);
     const job = jobs.get(ns ?? 'default', name);
     if (!job) return;
-    const t0 = process.hrtime.bigint();
-    try {
-      const r = await reconciler.reconcile(job);
-      if (r.error) throw r.error;
-      metrics.reconcileTotal.inc({ controller: CONTROLLER, result: r.requeueAfterMs ? 'requeue_after' : 'success' });
-      return r.requeueAfterMs ? { requeueAfterMs: r.requeueAfterMs } : undefined;
-    } catch (e) {
-      metrics.reconcileTotal.inc({ controller: CONTROLLER, result: 'error' });
-      metrics.reconcileErrors.inc({ controller: CONTROLLER });
-      throw e;
-    } finally {
-      metrics.reconcileTime.observe({ controller: CONTROLLER }, Number(process.hrtime.bigint() - t0) / 1e9);
-    }
+    const r = await reconciler.reconcile(job);
+    if (r.error) throw r.error;
+    return r.requeueAfterMs ? { requeueAfterMs: r.requeueAfterMs } : undefined;
   };
   const reconcileConnection = (key: string) =>
     updateConnectionStatus(key, connections, connManager, observer, connWriter, logger);
