@@ -41,25 +41,11 @@ export function quoteString(value: string): string {
   return `'${value.replace(/[\\'"\n\r\t\b\u001a]/g, (c) => ESCAPES[c] ?? c)}'`;
 }
 
-/** The value of a quoted literal as StarRocks reads it: the inverse of quoteString (also accepts "..."). */
-export function unquoteString(literal: string): string {
-  const q = literal[0];
-  if ((q !== "'" && q !== '"') || literal.at(-1) !== q || literal.length < 2) {
-    throw new UnsafeValueError(`not a quoted literal: ${literal}`);
-  }
-  return unescapeBackslashes(literal.slice(1, -1).replaceAll(q + q, q));
-}
-
 const UNESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', Z: '\u001a', '0': '\u0000' };
 
 /** Resolves MySQL-style backslash escapes (\n, \t, \\, \', ...); unknown escapes yield the character itself. */
 export function unescapeBackslashes(text: string): string {
   return text.replace(/\\(.)/gsu, (_, c: string) => UNESCAPES[c] ?? c);
-}
-
-/** `"key" = "value"` pairs for PROPERTIES (...) and FROM KAFKA (...). */
-export function propertyList(entries: ReadonlyArray<readonly [string, string]>): string {
-  return entries.map(([k, v]) => `${quoteStringDouble(k)} = ${quoteStringDouble(v)}`).join(',\n  ');
 }
 
 /** A double-quoted string literal (the style StarRocks documents for property lists); same escaping rules. */

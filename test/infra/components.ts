@@ -1,7 +1,7 @@
 // How each real component of the test environment is configured, started and probed. All of them listen on
 // 127.0.0.1 only, on free ports, with their data and logs in the environment's run folder.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { paths } from './config.ts';
@@ -275,8 +275,4 @@ export async function startRegistry(runDir: string): Promise<RegistryInfo> {
     version?: string;
   };
   return { pid, log, url, version: sys.version ?? 'unknown' };
-}
-
-export function listLogs(runDir: string): string[] {
-  return readdirSync(join(runDir, 'logs')).map((f) => join(runDir, 'logs', f));
 }

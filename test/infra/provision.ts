@@ -141,7 +141,3 @@ export async function provision(log: (msg: string) => void = console.log): Promi
   }
   return { built };
 }
-
-export function isProvisioned(): boolean {
-  return steps.every((s) => s.cached());
-}
