@@ -1,7 +1,7 @@
 // How each real component of the test environment is configured, started and probed. All of them listen on
 // 127.0.0.1 only, on free ports, with their data and logs in the environment's run folder.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { paths } from './config.ts';
@@ -169,8 +169,16 @@ export interface KafkaInfo extends ProcessInfo {
   bootstrap: string;
 }
 
-export async function startKafka(runDir: string): Promise<KafkaInfo> {
-  const [port, controllerPort] = [await freePort(), await freePort()];
+/**
+ * Starts (or, with the same runDir and ports, restarts with its data kept) a single-node Kafka. `logName` must
+ * differ between starts in one runDir: readiness is read from the log, which a previous start already filled.
+ */
+export async function startKafka(
+  runDir: string,
+  opts: { port?: number; controllerPort?: number; logName?: string } = {},
+): Promise<KafkaInfo> {
+  const port = opts.port ?? (await freePort());
+  const controllerPort = opts.controllerPort ?? (await freePort());
   const dir = join(runDir, 'kafka');
   mkdirSync(dir, { recursive: true });
   const props = join(dir, 'server.properties');
@@ -225,9 +233,21 @@ export async function startKafka(runDir: string): Promise<KafkaInfo> {
     '-cp',
     `${paths.kafkaLibs}/*`,
   ];
-  const clusterId = randomBytes(16).toString('base64url');
-  run(java, [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props, '--ignore-formatted']);
-  const log = join(runDir, 'logs', 'kafka.log');
+  // A restart keeps its data: formatting again, even with --ignore-formatted, fails on the new cluster id.
+  if (!existsSync(join(dir, 'data', 'meta.properties'))) {
+    const clusterId = randomBytes(16).toString('base64url');
+    // `=` form: a base64url id may start with "-", which the tool's argument parser would take for an option.
+    run(java, [
+      ...jvm,
+      'kafka.tools.StorageTool',
+      'format',
+      `--cluster-id=${clusterId}`,
+      '-c',
+      props,
+      '--ignore-formatted',
+    ]);
+  }
+  const log = join(runDir, 'logs', opts.logName ?? 'kafka.log');
   const pid = startDaemon(java, [...jvm, 'kafka.Kafka', props], log);
   await waitFor('Kafka', async () => readFileSync(log, 'utf8').includes('Kafka Server started'), {
     timeoutMs: 60_000,

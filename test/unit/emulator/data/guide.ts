@@ -92,18 +92,4 @@ export const sensorLogTable: ColumnDef[] = [
   column('sensor_type', 'varchar(26)', { nullable: false }),
 ];
 
-// The guide's Avro schema with AIR_PRESSURE instead of the invalid symbol AIR-PRESSURE.
-export const sensorLogSchema = {
-  type: 'record',
-  name: 'sensor_log',
-  fields: [
-    { name: 'id', type: 'long' },
-    { name: 'name', type: 'string' },
-    { name: 'checked', type: 'boolean' },
-    { name: 'data', type: 'double' },
-    {
-      name: 'sensor_type',
-      type: { type: 'enum', name: 'sensor_type_enum', symbols: ['TEMPERATURE', 'HUMIDITY', 'AIR_PRESSURE'] },
-    },
-  ],
-};
+export { sensorLogSchema } from '../../../support/guide.ts';
