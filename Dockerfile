@@ -45,5 +45,6 @@ COPY crds ./crds
 # 65532 = "nonroot" in distroless images; numeric, so runAsNonRoot can verify it.
 USER 65532:65532
 EXPOSE 8081
-ENTRYPOINT ["node", "dist/cli/main.js"]
+# kafkajs 2.2.4 computes a negative timer delay on Node 22+ (harmless, tulios/kafkajs#1751).
+ENTRYPOINT ["node", "--disable-warning=TimeoutNegativeWarning", "dist/cli/main.js"]
 CMD ["run"]

@@ -94,7 +94,7 @@ async function main(): Promise<void> {
         database: `bench_${run}_${d}`,
         table: 't',
         load: { format: 'csv', columnSeparator: ',' },
-        kafka: { brokers: ['kafka:9092'], topic: `bench-${run}-${d}`, partitions: [0] },
+        kafka: { brokers: [env.kafka.bootstrap], topic: `bench-${run}-${d}`, partitions: [0] },
       },
     };
   });

@@ -173,6 +173,14 @@ export const kafkaSchema = s.object(
           'kafka_partitions: pin the partitions to consume. Unset = all partitions, discovered by StarRocks.',
       }),
     ),
+    followNewPartitions: s.optional(
+      s.boolean({
+        default: true,
+        description:
+          'With pinned partitions: when the topic gains partitions, add them from their beginning (the job is ' +
+          'recreated with offsets carried over, nothing skipped). false = read the listed partitions only.',
+      }),
+    ),
     offsets: s.optional(
       s.array(s.intOrString({ maxLength: 16 }), {
         minItems: 1,
@@ -434,7 +442,24 @@ export const routineLoadJobStatusSchema = s.object(
           partitions: s.optional(s.integer()),
           aliveBackends: s.optional(s.integer()),
           feMax: s.optional(s.integer({ description: 'FE max_routine_load_task_concurrent_num.' })),
+          effective: s.optional(
+            s.integer({ description: 'Tasks StarRocks should run: min(desired, partitions, alive backends, feMax).' }),
+          ),
           limitedBy: s.optional(s.string({ description: 'The limit that binds: partitions, backends, fe, spec.' })),
+          message: s.optional(s.string({ description: 'Set when the FE cap holds the job back.' })),
+          proposed: s.optional(
+            s.object(
+              {
+                desired: s.optional(s.integer()),
+                effective: s.optional(s.integer()),
+                since: s.string({ format: 'date-time' }),
+              },
+              { description: 'A change waiting for the stabilization window to pass.' },
+            ),
+          ),
+          rescheduledFor: s.optional(
+            s.integer({ description: 'Task count the last rescheduling RESUME aimed at (asked once per value).' }),
+          ),
         },
         { description: 'Concurrency and the limits that decide it.' },
       ),
@@ -455,8 +480,61 @@ export const routineLoadJobStatusSchema = s.object(
       s.object({
         total: s.optional(s.integer({ description: 'Messages not yet loaded, all partitions.' })),
         partitions: s.optional(partitionMap(s.integer(), 'Messages not yet loaded, per partition.')),
-        oldestUnconsumedAgeSeconds: s.optional(s.integer()),
+        oldestUnconsumedAgeSeconds: s.optional(
+          s.integer({ description: 'Age of the oldest message not yet loaded, where Kafka could tell.' }),
+        ),
+        source: s.optional(
+          s.enum(['kafka', 'starrocks'], {
+            description: 'kafka: high watermark − next offset, read by the operator; starrocks: OffsetLag − 1.',
+          }),
+        ),
       }),
+    ),
+    analysis: s.optional(
+      s.object(
+        {
+          class: s.enum(['transient', 'offset-out-of-range', 'data-quality', 'configuration', 'cancelled']),
+          cause: s.string({ description: 'BackendDown, KafkaUnreachable, OffsetOutOfRange, TooManyErrorRows, ...' }),
+          message: s.string(),
+          evidence: s.array(s.string(), { maxItems: 10 }),
+          decision: s.string({ description: 'What the operator does about it.' }),
+          waitingFor: s.optional(s.string()),
+          fix: s.optional(s.string({ description: 'What a person has to change, when the operator will not act.' })),
+          rejectedRows: s.optional(s.array(s.string(), { maxItems: 5, description: 'Sample from the error log.' })),
+        },
+        { description: 'Why StarRocks paused or cancelled the job, while it is so.' },
+      ),
+    ),
+    autoResume: s.optional(
+      s.object(
+        {
+          attempts: s.integer({ description: 'Automatic actions since the job was last stable.' }),
+          lastAttemptTime: s.optional(s.string({ format: 'date-time' })),
+          nextAttemptTime: s.optional(s.string({ format: 'date-time' })),
+          pauseKey: s.optional(s.string()),
+          reason: s.optional(s.object({ code: s.integer(), message: s.string() })),
+          generation: s.optional(s.integer()),
+          resolvedSince: s.optional(s.string({ format: 'date-time' })),
+          skippedMessages: s.optional(s.integer({ description: 'Messages skipped by offset resets, in total.' })),
+          raisedMaxErrorNumber: s.optional(s.integer()),
+          raisedFrom: s.optional(s.integer()),
+          gaveUp: s.optional(s.boolean()),
+        },
+        { description: 'Self-healing record: attempts, backoff, what was raised or skipped.' },
+      ),
+    ),
+    partitions: s.optional(
+      s.object(
+        {
+          pinned: s.optional(
+            s.array(s.integer(), { description: 'kafka_partitions the operator pinned to carry offsets over.' }),
+          ),
+          baseline: s.optional(
+            s.integer({ description: 'Topic partitions when the pin was made; higher ones are new.' }),
+          ),
+        },
+        { description: 'Pinned-partition bookkeeping (SHOW does not say whether a job pins).' },
+      ),
     ),
     appliedHash: s.optional(
       s.string({ description: 'Hash of the applied spec incl. Secret values that StarRocks masks.' }),

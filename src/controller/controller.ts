@@ -5,9 +5,11 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Condition } from '../api/common.ts';
 import type { RoutineLoadJob } from '../api/routineloadjob.ts';
 import type { StarRocksConnection, StarRocksConnectionStatus } from '../api/starrocksconnection.ts';
+import { KafkaFactsReader } from '../kafka/facts.ts';
 import { type AppLogger, createLogger } from '../observability/log.ts';
 import type { OperatorConfig } from './config.ts';
 import { ConnectionManager, ConnectionProblem, type SecretReader } from './connections.ts';
+import { JobFactsGatherer } from './job-facts.ts';
 import { KubeWriter } from './kube.ts';
 import { operatorMetrics } from './metrics.ts';
 import { Observer } from './observer.ts';
@@ -77,6 +79,8 @@ export async function startOperator(
   };
   const connManager = new ConnectionManager(secrets, { logger });
   const observer = new Observer({ maxAgeMs: cfg.resyncSeconds * 1000 });
+  // Kafka is read by the operator itself (partitions, offsets) at most once per topic per resync period.
+  const kafkaFacts = new KafkaFactsReader({ maxAgeMs: cfg.resyncSeconds * 1000 });
   const recorder = new EventRecorder(kc, { component: 'routine-load-operator', host: cfg.identity, logger });
   const reconciler = new Reconciler({
     kube: new KubeWriter(kc, 'routineloadjobs'),
@@ -87,6 +91,7 @@ export async function startOperator(
     events: { record: (job, type, reason, message) => void recorder.record(job, type, reason, message) },
     logger,
     metrics: operatorMetrics(metrics),
+    jobFacts: new JobFactsGatherer({ kafka: kafkaFacts }),
   });
   const connWriter = new KubeWriter(kc, 'starrocksconnections');
 
@@ -239,6 +244,7 @@ export async function startOperator(
       else await stopWorking();
       await Promise.all([jobs.stop(), connections.stop(), secretsInformer.stop()]);
       await connManager.closeAll();
+      await kafkaFacts.close();
       await health.close();
       logger.info({}, 'routine-load-operator stopped');
     },

@@ -13,6 +13,7 @@ import { selectJob } from '../starrocks/facts.ts';
 import type { ConnectionManager, SecretReader } from './connections.ts';
 import { ConnectionProblem } from './connections.ts';
 import { failpoint } from './failpoints.ts';
+import type { JobFactsGatherer } from './job-facts.ts';
 import type { KubeWriter } from './kube.ts';
 import type { Observer } from './observer.ts';
 
@@ -42,6 +43,8 @@ export interface ReconcilerDeps {
   events: EventSink;
   logger: Logger;
   metrics?: ReconcileMetrics;
+  /** Kafka, error-log, table and schema facts per job (optional: without it the planner decides on SHOW alone). */
+  jobFacts?: JobFactsGatherer;
   now?: () => Date;
 }
 
@@ -116,12 +119,29 @@ export class Reconciler {
     const name = jobNameOf(job);
     const { observed, history } = selectJob(observedJobs, name);
     const desired = resolveDesired(job, (secretName, key) => d.secrets(ns, secretName, key));
+    const lastFinal = observed ? undefined : history.find((h) => h.id === job.status?.jobId);
+    let facts: Awaited<ReturnType<JobFactsGatherer['gather']>> = {};
+    try {
+      facts =
+        (await d.jobFacts?.gather({
+          desired: desired.ok ? desired.desired : undefined,
+          observed,
+          lastFinal,
+          wantsTable:
+            lastFinal?.state === 'CANCELLED' && job.spec.autoResume?.onCancelled === 'RecreateWhenTableExists',
+          client,
+        })) ?? {};
+    } catch (e) {
+      // Facts are optional inputs: decide without them rather than not at all.
+      d.logger.warn({ ...log, err: errorText(e) }, 'cannot gather job facts');
+    }
     const p: Plan = plan({
       resource: job,
       desired,
       ...(observed ? { observed } : {}),
       history,
       cluster,
+      ...facts,
       now,
     });
     return this.#execute(job, p, client, connKey, now);

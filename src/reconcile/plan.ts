@@ -19,8 +19,11 @@ import {
   type Statement,
 } from '../starrocks/sql.ts';
 import type { StarRocksVersion } from '../starrocks/version.ts';
+import { type Analysis, analysePause, type TopicView } from './analysis.ts';
+import { concurrencyTarget, type Proposal, stabilize } from './concurrency.ts';
 import type { DesiredJob, SpecProblem } from './desired.ts';
 import { type DiffResult, type Drift, diffJob } from './diff.ts';
+import { AUTO_RESUME_DEFAULTS, decideHeal, type HealAction, type HealState } from './heal.ts';
 
 export const FINALIZER = 'routineload.dev/finalizer';
 
@@ -30,8 +33,17 @@ export interface ClusterFacts {
   totalBackends?: number;
   /** FE config max_routine_load_task_concurrent_num. */
   feMaxConcurrency?: number;
-  /** Partitions of the topic, from Kafka metadata. */
-  topicPartitions?: number;
+  /** FE config routine_load_scheduler_interval_millisecond (how soon the FE's own auto-resume acts). */
+  feSchedulerIntervalMs?: number;
+}
+
+/** Result of checking an Avro subject's latest schema against the target table (format avro only). */
+export interface SchemaCheck {
+  compatible: boolean;
+  subject: string;
+  problems: Array<{ field: string; column?: string; message: string }>;
+  /** The check could not be made (registry or table unreadable): no verdict. */
+  error?: string;
 }
 
 /** A multi-step change in progress, persisted in status.pendingOperation before its first statement. */
@@ -81,6 +93,16 @@ export interface PlanInput {
   /** Final (STOPPED/CANCELLED) jobs with this name, newest first (from SHOW ALL). */
   history?: ObservedJob[];
   cluster: ClusterFacts;
+  /** The job's topic as the operator sees it in Kafka (undefined: not read). */
+  kafka?: TopicView;
+  /** First lines of the error log behind ErrorLogUrls, when the shell fetched them (see wantsErrorLog). */
+  errorLog?: string[];
+  /** Avro jobs paused on bad data: recent messages that do not decode, naming the field. */
+  decodeFailures?: string[];
+  /** Whether the target table exists (asked only for cancelled jobs that may be recreated). */
+  tableExists?: boolean;
+  /** Avro schema check, made before a CREATE. */
+  schema?: SchemaCheck;
   now: Date;
 }
 
@@ -106,25 +128,6 @@ function condition(
   };
 }
 
-/** Desired concurrency in automatic mode: what the job can use (partitions, FE cap), within the spec's bounds. */
-export function autoConcurrency(
-  spec: RoutineLoadJob['spec'],
-  cluster: ClusterFacts,
-): { value?: number; limitedBy?: string } {
-  if (spec.concurrency?.desired !== undefined) return { value: spec.concurrency.desired, limitedBy: 'spec' };
-  const partitions = spec.kafka.partitions?.length ?? cluster.topicPartitions;
-  const fe = cluster.feMaxConcurrency;
-  if (partitions === undefined && fe === undefined) return {};
-  const candidates: Array<[number, string]> = [];
-  if (partitions !== undefined) candidates.push([partitions, 'partitions']);
-  if (fe !== undefined) candidates.push([fe, 'fe']);
-  let [value, limitedBy] = candidates.reduce((a, b) => (b[0] < a[0] ? b : a));
-  const { min = 1, max } = spec.concurrency ?? {};
-  if (max !== undefined && value > max) [value, limitedBy] = [max, 'spec'];
-  if (value < min) [value, limitedBy] = [min, 'spec'];
-  return { value, limitedBy };
-}
-
 /** Start positions for a job replacing `old`: its progress + 1, and spec/default starts for new partitions. */
 export function carryOverOffsets(old: ObservedJob, desired: DesiredJob): { partitions: number[]; offsets: string[] } {
   const fromProgress = new Map<number, string>();
@@ -142,7 +145,7 @@ export function carryOverOffsets(old: ObservedJob, desired: DesiredJob): { parti
   return { partitions, offsets };
 }
 
-function observedStatus(o: ObservedJob | undefined, prev: RoutineLoadJobStatus | undefined): RoutineLoadJobStatus {
+function observedStatus(o: ObservedJob | undefined, kafka?: TopicView): RoutineLoadJobStatus {
   if (!o) return {};
   const progress: Record<string, string> = {};
   for (const [p, prog] of Object.entries(o.progress)) {
@@ -150,10 +153,7 @@ function observedStatus(o: ObservedJob | undefined, prev: RoutineLoadJobStatus |
     progress[p] =
       next !== undefined ? next.toString() : prog.kind === 'other' ? prog.raw : `OFFSET_${prog.kind.toUpperCase()}`;
   }
-  const lagPartitions: Record<string, number> = {};
-  // StarRocks' OffsetLag is latest − LAST consumed, so a caught-up partition shows 1; report messages not loaded.
-  for (const [p, l] of Object.entries(o.offsetLag ?? {})) lagPartitions[p] = Math.max(0, Number(l) - 1);
-  const lagTotal = Object.values(lagPartitions).reduce((a, b) => a + b, 0);
+  const lag = lagOf(o, kafka);
   const st = o.statistic;
   return {
     jobId: o.id,
@@ -173,8 +173,34 @@ function observedStatus(o: ObservedJob | undefined, prev: RoutineLoadJobStatus |
         }
       : {}),
     progress,
-    ...(o.offsetLag ? { lag: { ...(prev?.lag ?? {}), total: lagTotal, partitions: lagPartitions } } : {}),
+    ...(lag ? { lag } : {}),
   };
+}
+
+/**
+ * Messages not yet loaded, per partition: Kafka's high watermark minus the job's next offset when the operator can
+ * read Kafka (exact, fresh); else StarRocks' OffsetLag, which is latest − LAST consumed (a caught-up partition
+ * shows 1) and may lag behind Kafka.
+ */
+export function lagOf(o: ObservedJob, kafka?: TopicView): RoutineLoadJobStatus['lag'] {
+  const partitions: Record<string, number> = {};
+  let source: 'kafka' | 'starrocks' | undefined;
+  if (kafka?.reachable && kafka.offsets) {
+    source = 'kafka';
+    for (const [p, prog] of Object.entries(o.progress)) {
+      const range = kafka.offsets[p];
+      if (!range) continue;
+      // A start not yet resolved by StarRocks: OFFSET_BEGINNING will read all Kafka holds, OFFSET_END nothing.
+      const next = prog.kind === 'beginning' ? range.low : prog.kind === 'end' ? range.high : nextOffset(prog);
+      if (next !== undefined) partitions[p] = Number(range.high > next ? range.high - next : 0n);
+    }
+  } else if (o.offsetLag) {
+    source = 'starrocks';
+    for (const [p, l] of Object.entries(o.offsetLag)) partitions[p] = Math.max(0, Number(l) - 1);
+  }
+  if (!source) return undefined;
+  const total = Object.values(partitions).reduce((a, b) => a + b, 0);
+  return { total, partitions, source };
 }
 
 // ------------------------------------------------------------------------------------------------ plan
@@ -192,14 +218,34 @@ export function plan(input: PlanInput): Plan {
   const cond = (type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string) =>
     condition(type, status, reason, message, generation, prev?.conditions, now);
   const since = now.toISOString();
+  const seed = resource.metadata.uid ?? `${resource.metadata.namespace}/${resource.metadata.name}`;
   const sql = (statement: Statement, why: string) => actions.push({ type: 'sql', statement, why });
-  const finalize = (status: RoutineLoadJobStatus, extra: Partial<Plan> = {}): Plan => ({
-    actions,
-    status: { ...status, jobName, observedGeneration: generation ?? prev?.observedGeneration },
-    events,
-    drifts: [],
-    ...extra,
-  });
+  const schemaCondition = (): Condition | undefined => {
+    if (spec.load?.format !== 'avro') return undefined;
+    const c = input.schema;
+    if (!c) return prev?.conditions?.find((x) => x.type === 'SchemaCompatible');
+    if (c.error) return cond('SchemaCompatible', 'Unknown', 'CheckFailed', c.error);
+    if (c.compatible)
+      return cond('SchemaCompatible', 'True', 'Compatible', `subject "${c.subject}" fits table ${spec.table}`);
+    return cond(
+      'SchemaCompatible',
+      'False',
+      'Incompatible',
+      c.problems
+        .map((p) => (p.column ? `${p.field} → ${p.column}: ${p.message}` : `${p.field}: ${p.message}`))
+        .join('; '),
+    );
+  };
+  const finalize = (status: RoutineLoadJobStatus, extra: Partial<Plan> = {}): Plan => {
+    const sc = schemaCondition();
+    const out: RoutineLoadJobStatus = {
+      ...status,
+      jobName,
+      observedGeneration: generation ?? prev?.observedGeneration,
+    };
+    if (sc && out.conditions) out.conditions = [...out.conditions.filter((c) => c.type !== sc.type), sc];
+    return { actions, status: out, events, drifts: [], ...extra };
+  };
 
   // A job is ours when status records its id, or when a create/recreate we started may have produced it (the
   // pending record stays until a later reconcile sees the new job and records its id).
@@ -232,9 +278,13 @@ export function plan(input: PlanInput): Plan {
   }
   if (!(resource.metadata.finalizers ?? []).includes(FINALIZER)) actions.push({ type: 'addFinalizer' });
 
-  const base = { ...observedStatus(observed, prev) };
+  const base = { ...observedStatus(observed, input.kafka) };
+  const heal: HealState = { attempts: 0, ...(prev?.autoResume as HealState | undefined) };
+  const parts = partitionPlan(spec, prev?.partitions, input.kafka);
   const keep: RoutineLoadJobStatus = {
     ...(prev?.appliedHash ? { appliedHash: prev.appliedHash } : {}),
+    ...(prev?.autoResume ? { autoResume: prev.autoResume } : {}),
+    ...(parts.status ? { partitions: parts.status } : {}),
     ...(prev?.lastHandledRestartNonce ? { lastHandledRestartNonce: prev.lastHandledRestartNonce } : {}),
     ...(prev?.jobId && !observed ? { jobId: prev.jobId } : {}),
     ...(prev?.progress && !observed ? { progress: prev.progress } : {}),
@@ -256,7 +306,7 @@ export function plan(input: PlanInput): Plan {
       ],
     });
   }
-  const desired = input.desired.desired;
+  const desired = effectiveDesired(input.desired.desired, spec, heal, parts);
   const unsupported = versionProblems(spec, cluster);
   if (unsupported.length > 0) {
     const msg = unsupported.join('; ');
@@ -274,24 +324,45 @@ export function plan(input: PlanInput): Plan {
   }
 
   const wantRunning = (spec.state ?? 'Running') === 'Running';
-  const conc = autoConcurrency(spec, cluster);
-  const concStatus = {
-    ...(conc.value !== undefined ? { desired: conc.value } : {}),
-    ...(observed ? { current: observed.currentTaskNum } : {}),
-    ...(cluster.topicPartitions !== undefined ? { partitions: cluster.topicPartitions } : {}),
+  const target = concurrencyTarget(spec, {
+    ...(partitionCount(parts.pinned, input.kafka, observed) !== undefined
+      ? { partitions: partitionCount(parts.pinned, input.kafka, observed) }
+      : {}),
     ...(cluster.aliveBackends !== undefined ? { aliveBackends: cluster.aliveBackends } : {}),
     ...(cluster.feMaxConcurrency !== undefined ? { feMax: cluster.feMaxConcurrency } : {}),
-    ...(conc.limitedBy ? { limitedBy: conc.limitedBy } : {}),
+  });
+  const prevConc = prev?.concurrency;
+  const concStatus: NonNullable<RoutineLoadJobStatus['concurrency']> = {
+    ...(target.desired !== undefined ? { desired: target.desired } : {}),
+    ...(target.effective !== undefined ? { effective: target.effective } : {}),
+    ...(observed ? { current: observed.currentTaskNum } : {}),
+    ...(partitionCount(parts.pinned, input.kafka, observed) !== undefined
+      ? { partitions: partitionCount(parts.pinned, input.kafka, observed) }
+      : {}),
+    ...(cluster.aliveBackends !== undefined ? { aliveBackends: cluster.aliveBackends } : {}),
+    ...(cluster.feMaxConcurrency !== undefined ? { feMax: cluster.feMaxConcurrency } : {}),
+    ...(target.limitedBy ? { limitedBy: target.limitedBy } : {}),
+    ...(target.note ? { message: target.note } : {}),
+    ...(prevConc?.rescheduledFor !== undefined ? { rescheduledFor: prevConc.rescheduledFor } : {}),
   };
   const create = (start?: { partitions: number[]; offsets: string[] }) => {
+    // A job that never consumed has no progress to carry: a plain CREATE starts it as the spec says.
+    const from = start && start.partitions.length > 0 ? start : undefined;
     sql(
       renderCreate(desired, {
-        ...(conc.value !== undefined ? { desiredConcurrency: conc.value } : {}),
-        ...(start ? { start } : {}),
+        ...(target.desired !== undefined ? { desiredConcurrency: target.desired } : {}),
+        ...(from ? { start: from } : {}),
       }),
-      start ? 'replacing the job with offsets carried over' : 'the job does not exist',
+      from ? 'replacing the job with offsets carried over' : 'the job does not exist',
     );
     if (!wantRunning) sql(renderPause(db, jobName), 'spec.state is Paused');
+    // The operator's own pin (to carry offsets over) must be remembered: SHOW does not say whether a job pins.
+    if (!spec.kafka.partitions) {
+      if (from) parts.status = { ...parts.status, pinned: from.partitions };
+      else delete parts.status;
+      if (parts.status) keep.partitions = parts.status;
+      else delete keep.partitions;
+    }
   };
   const inFlight = (reason: string, message: string, extra: RoutineLoadJobStatus = {}): Plan =>
     finalize(
@@ -326,30 +397,70 @@ export function plan(input: PlanInput): Plan {
   // ---------------------------------------------------------------- no live job
   if (!observed) {
     const lastOurs = input.history?.find((h) => h.id === prev?.jobId);
+    let fromCancelled = false;
     if (lastOurs?.state === 'CANCELLED') {
-      const r = lastOurs.reason;
-      const msg = `StarRocks cancelled the job${r ? `: ${r.message} (errCode ${r.code})` : ''}`;
-      events.push({ type: 'Warning', reason: 'Cancelled', message: msg });
-      return finalize({
-        ...keep,
-        ...observedStatus(lastOurs, prev),
-        conditions: [
-          cond('Ready', 'False', 'Cancelled', msg),
-          cond('Synced', 'False', 'Cancelled', msg),
-          cond('Progressing', 'False', 'Cancelled', ''),
-          cond('Degraded', 'True', 'Cancelled', msg),
-        ],
+      const analysis = analysePause({ observed: lastOurs, cluster });
+      const incident = incidentOf(heal, `${lastOurs.id}@cancelled`, lastOurs, generation);
+      const d = decideHeal({
+        analysis,
+        policy: spec.autoResume,
+        state: incident,
+        now,
+        seed,
+        maxErrorNumber: 0,
+        ...(input.tableExists !== undefined ? { tableExists: input.tableExists } : {}),
       });
+      if (d.kind !== 'act') {
+        const msg = `${analysis.summary}; ${d.why}`;
+        events.push({ type: 'Warning', reason: 'Cancelled', message: msg });
+        return finalize(
+          {
+            ...keep,
+            ...observedStatus(lastOurs, input.kafka),
+            autoResume: d.state,
+            analysis: analysisStatus(analysis, d.why),
+            conditions: [
+              cond('Ready', 'False', 'Cancelled', msg),
+              cond('Synced', 'False', 'Cancelled', msg),
+              cond('Progressing', 'False', 'Cancelled', ''),
+              cond('Degraded', 'True', analysis.cause, msg),
+            ],
+          },
+          d.kind === 'stay' && d.recheckAfterSeconds ? { requeueAfterSeconds: d.recheckAfterSeconds } : {},
+        );
+      }
+      fromCancelled = true;
+      keep.autoResume = d.state;
+    }
+    const schema = input.schema;
+    if (desired.format === 'avro' && schema && !schema.compatible && !schema.error) {
+      const msg = `the latest schema of subject "${schema.subject}" does not fit table ${db}.${spec.table}, so the job is not created: ${schema.problems.map((p) => p.message).join('; ')}`;
+      events.push({ type: 'Warning', reason: 'SchemaIncompatible', message: msg });
+      return finalize(
+        {
+          ...keep,
+          conditions: [
+            cond('Ready', 'False', 'SchemaIncompatible', msg),
+            cond('Synced', 'False', 'SchemaIncompatible', msg),
+            cond('Progressing', 'False', 'SchemaIncompatible', ''),
+            cond('Degraded', 'False', 'SchemaIncompatible', ''),
+          ],
+        },
+        { requeueAfterSeconds: 60 },
+      );
     }
     if (!(pending?.type === 'create'))
       actions.push({ type: 'setPending', pending: { type: 'create', jobName, since } });
-    if (lastOurs?.state === 'STOPPED') {
-      // Stopped behind our back: continue where it stopped rather than replaying or skipping data.
+    if (lastOurs && (lastOurs.state === 'STOPPED' || fromCancelled)) {
+      // Stopped behind our back, or cancelled and the table is back: continue where it stopped rather than
+      // replaying or skipping data.
       create(carryOverOffsets(lastOurs, desired));
       events.push({
         type: 'Warning',
         reason: 'Recreated',
-        message: `job ${db}.${jobName} was stopped outside the operator; recreated from its last progress`,
+        message: fromCancelled
+          ? `job ${db}.${jobName} was cancelled (${lastOurs.reason?.message ?? 'no reason'}); the table exists again: recreated from its last progress`
+          : `job ${db}.${jobName} was stopped outside the operator; recreated from its last progress`,
       });
     } else {
       create();
@@ -380,9 +491,41 @@ export function plan(input: PlanInput): Plan {
     });
   }
 
+  // Concurrency changes wait out the stabilization window (a fixed spec value applies at once).
+  const shownDesired = Number(observed.jobProperties.desireTaskConcurrentNum);
+  const haveDesired = Number.isFinite(shownDesired) ? shownDesired : undefined;
+  const windowSeconds =
+    spec.concurrency?.desired !== undefined ? 0 : (spec.concurrency?.stabilizationWindowSeconds ?? 300);
+  const stab = stabilize(
+    target,
+    {
+      ...(haveDesired !== undefined ? { desired: haveDesired } : {}),
+      ...(observed.state === 'RUNNING' ? { tasks: observed.currentTaskNum } : {}),
+      ...(prevConc?.rescheduledFor !== undefined ? { rescheduledFor: prevConc.rescheduledFor } : {}),
+    },
+    prevConc?.proposed as Proposal | undefined,
+    windowSeconds,
+    now,
+  );
+  if (stab.proposal) concStatus.proposed = stab.proposal;
+  const concurrencyToApply = stab.alterTo ?? haveDesired ?? target.desired;
+  const grownNote = parts.grown.length
+    ? `the topic gained partitions ${parts.grown.join(',')}; adding them from their beginning`
+    : undefined;
+  if (!parts.pinned && input.kafka?.reachable && input.kafka.partitions) {
+    const reading = partitionCount(undefined, undefined, observed);
+    const from = desired.kafka.properties.find(([k]) => k === 'kafka_default_offsets')?.[1] ?? 'OFFSET_END';
+    if (reading !== undefined && input.kafka.partitions.length > reading && from !== 'OFFSET_BEGINNING')
+      events.push({
+        type: 'Warning',
+        reason: 'NewPartitionsFromEnd',
+        message: `topic ${spec.kafka.topic} has ${input.kafka.partitions.length} partitions, the job reads ${reading}: StarRocks starts newly discovered partitions at their end (${from}), skipping what was written before it noticed; set spec.kafka.defaultOffset: OFFSET_BEGINNING to load them whole`,
+      });
+  }
+
   const diff: DiffResult = diffJob(desired, observed, {
     version: cluster.version,
-    ...(conc.value !== undefined ? { desiredConcurrency: conc.value } : {}),
+    ...(concurrencyToApply !== undefined ? { desiredConcurrency: concurrencyToApply } : {}),
     ...(prev?.appliedHash !== undefined && ours(observed) ? { appliedSecretRevisions: prev.appliedHash } : {}),
   });
   const live = observed.state === 'RUNNING' || observed.state === 'NEED_SCHEDULE';
@@ -391,7 +534,7 @@ export function plan(input: PlanInput): Plan {
   // ---------------------------------------------------------------- changes ALTER cannot apply
   if (diff.needsRecreate) {
     const blocked = diff.drifts.filter((d) => d.kind === 'recreate');
-    const what = blocked.map((d) => `${d.field} (${d.note})`).join('; ');
+    const what = [grownNote, ...blocked.map((d) => `${d.field} (${d.note})`)].filter(Boolean).join('; ');
     if (spec.updatePolicy === 'Block') {
       const msg = `changes need the job to be recreated, which spec.updatePolicy Block forbids: ${what}`;
       events.push({ type: 'Warning', reason: 'UpdateBlocked', message: msg });
@@ -466,6 +609,131 @@ export function plan(input: PlanInput): Plan {
     ...(restart ? { lastHandledRestartNonce: spec.restartNonce } : {}),
   };
   const synced = cond('Synced', 'True', 'Synced', 'StarRocks job matches the spec');
+
+  // A job StarRocks paused: analyse, then act per policy, wait, or explain what a person has to fix.
+  const healPaused = (o: ObservedJob): Plan => {
+    const key = `${o.id}@${o.pauseTime ?? ''}`;
+    const incident = incidentOf(heal, key, o, generation);
+    // An FE restart erases the reason from SHOW; the one recorded for this very pause still holds.
+    const recovered = !o.reason && incident.reason !== undefined;
+    const seen = recovered ? { ...o, reason: incident.reason } : o;
+    const analysis = analysePause({
+      observed: seen,
+      cluster,
+      ...(input.kafka ? { kafka: input.kafka } : {}),
+      ...(input.errorLog ? { errorLog: input.errorLog } : {}),
+      ...(input.decodeFailures ? { decodeFailures: input.decodeFailures } : {}),
+      ...(generation !== undefined ? { generation } : {}),
+      ...(incident.generation !== undefined ? { analysedGeneration: incident.generation } : {}),
+    });
+    if (recovered) analysis.evidence.push('the reason was recorded before an FE restart erased it from SHOW');
+    const shownMax = Number(o.jobProperties.maxErrorNum);
+    const d = decideHeal({
+      analysis,
+      policy: spec.autoResume,
+      state: incident,
+      now,
+      seed,
+      ...(cluster.feSchedulerIntervalMs !== undefined ? { feSchedulerIntervalMs: cluster.feSchedulerIntervalMs } : {}),
+      maxErrorNumber: Number.isFinite(shownMax) ? shownMax : (spec.properties?.maxErrorNumber ?? 0),
+    });
+    const what = `${analysis.summary} (${analysis.cause})`;
+    const paused = { ...status, pausedBy: 'StarRocks' as const, analysis: analysisStatus(analysis, d.why) };
+    if (d.kind === 'act') {
+      const action = d.action;
+      const st: HealState = { ...d.state };
+      const n = st.attempts;
+      actHeal(action, analysis, st, n);
+      return finalize(
+        {
+          ...paused,
+          autoResume: st,
+          conditions: [
+            cond('Ready', 'False', analysis.cause, what),
+            synced,
+            cond('Progressing', 'True', 'AutoResuming', d.why),
+            cond('Degraded', 'True', analysis.cause, `${what}: ${d.why}`),
+          ],
+        },
+        { requeueAfterSeconds: 2 },
+      );
+    }
+    const waiting = d.kind === 'wait';
+    events.push({
+      type: 'Warning',
+      reason: 'PausedByStarRocks',
+      message: `${what}; ${d.why}${!waiting && analysis.fix ? `. To fix: ${analysis.fix}` : ''}`,
+    });
+    const retry =
+      d.kind === 'wait' ? Math.max(1, Math.ceil((d.retryAt.getTime() - now.getTime()) / 1000)) : d.recheckAfterSeconds;
+    return finalize(
+      {
+        ...paused,
+        autoResume: d.state,
+        conditions: [
+          cond('Ready', 'False', analysis.cause, what),
+          synced,
+          cond('Progressing', waiting ? 'True' : 'False', waiting ? 'WaitingToResume' : analysis.cause, d.why),
+          cond('Degraded', 'True', analysis.cause, `${what}: ${d.why}`),
+        ],
+      },
+      retry !== undefined ? { requeueAfterSeconds: retry } : {},
+    );
+  };
+
+  const actHeal = (action: HealAction, analysis: Analysis, st: HealState, n: number) => {
+    const tag = `${analysis.cause}, attempt ${n}${spec.autoResume?.maxAttempts ? ` of ${spec.autoResume.maxAttempts}` : ''}`;
+    switch (action.kind) {
+      case 'resetOffsets': {
+        const kafka = action.partitions.map((p, i) => `${p}:${action.offsets[i]}`).join(', ');
+        sql(
+          renderAlter(
+            db,
+            jobName,
+            {
+              load: {},
+              properties: [],
+              kafka: [
+                { key: 'kafka_partitions', value: action.partitions.join(',') },
+                { key: 'kafka_offsets', value: action.offsets.join(',') },
+              ],
+            },
+            desired.secrets,
+          ),
+          'moving past offsets Kafka no longer holds',
+        );
+        st.skippedMessages = (st.skippedMessages ?? 0) + action.skipped;
+        events.push({
+          type: 'Warning',
+          reason: 'OffsetsReset',
+          message: `Kafka no longer holds the job's next offsets; continuing at ${kafka}: ${action.skipped} messages skipped (${tag})`,
+        });
+        break;
+      }
+      case 'raiseMaxErrorNumber':
+        sql(
+          renderAlter(db, jobName, { load: {}, properties: [['max_error_number', String(action.value)]], kafka: [] }),
+          'raising max_error_number within autoResume.maxErrorNumberLimit',
+        );
+        st.raisedMaxErrorNumber = action.value;
+        st.raisedFrom = spec.properties?.maxErrorNumber ?? 0;
+        events.push({
+          type: 'Warning',
+          reason: 'MaxErrorNumberRaised',
+          message: `raised max_error_number to ${action.value} (limit ${spec.autoResume?.maxErrorNumberLimit}) after: ${analysis.evidence[0] ?? analysis.summary} (${tag})`,
+        });
+        break;
+      case 'resume':
+      case 'recreate':
+        break;
+    }
+    sql(renderResume(db, jobName), `auto-resume: ${analysis.cause}`);
+    events.push({
+      type: 'Normal',
+      reason: 'AutoResumed',
+      message: `RESUME ROUTINE LOAD ${db}.${jobName}: ${analysis.summary} (${tag})`,
+    });
+  };
   if (!wantRunning) {
     if (live) {
       sql(renderPause(db, jobName), 'spec.state is Paused');
@@ -520,22 +788,44 @@ export function plan(input: PlanInput): Plan {
         { requeueAfterSeconds: 2 },
       );
     }
-    const msg = r
-      ? `StarRocks paused the job: ${r.message} (errCode ${r.code})`
-      : 'StarRocks paused the job and its reason was lost (FE restart)';
-    events.push({ type: 'Warning', reason: 'PausedByStarRocks', message: `${msg}; not resuming it` });
-    return finalize({
-      ...status,
-      pausedBy: 'StarRocks',
-      conditions: [
-        cond('Ready', 'False', 'PausedByStarRocks', msg),
-        synced,
-        cond('Progressing', 'False', 'PausedByStarRocks', ''),
-        cond('Degraded', 'True', 'PausedByStarRocks', msg),
-      ],
-    });
+    if (restart) {
+      // A new restartNonce is the user's "try again": resume once, with a fresh attempt counter.
+      sql(renderResume(db, jobName), 'spec.restartNonce changed');
+      events.push({
+        type: 'Normal',
+        reason: 'Restarted',
+        message: `RESUME ROUTINE LOAD ${db}.${jobName} (restartNonce ${spec.restartNonce})`,
+      });
+      const fresh = stableRecord(heal);
+      return finalize(
+        {
+          ...status,
+          ...(fresh ? { autoResume: fresh } : { autoResume: undefined }),
+          conditions: [
+            cond('Ready', 'False', 'Resuming', 'resuming the job (restartNonce)'),
+            synced,
+            cond('Progressing', 'True', 'Resuming', 'resuming the job (restartNonce)'),
+            cond('Degraded', 'False', 'Resuming', ''),
+          ],
+        },
+        { requeueAfterSeconds: 2 },
+      );
+    }
+    return healPaused(observed);
   }
 
+  // Running for stableAfterSeconds since the last automatic action: the next incident starts a fresh count.
+  const stableAfter = (spec.autoResume?.stableAfterSeconds ?? AUTO_RESUME_DEFAULTS.stableAfterSeconds) * 1000;
+  if (
+    heal.lastAttemptTime &&
+    observed.state === 'RUNNING' &&
+    now.getTime() - Date.parse(heal.lastAttemptTime) >= stableAfter
+  ) {
+    const kept = stableRecord(heal);
+    if (kept) status.autoResume = kept;
+    else delete status.autoResume;
+  }
+  let rescaling = false;
   if (restart) {
     sql(renderResume(db, jobName), 'spec.restartNonce changed');
     events.push({
@@ -543,8 +833,18 @@ export function plan(input: PlanInput): Plan {
       reason: 'Restarted',
       message: `RESUME ROUTINE LOAD ${db}.${jobName} (restartNonce ${spec.restartNonce})`,
     });
+  } else if (stab.reschedule && target.effective !== undefined) {
+    // Only the task count changes (backends came or went): a RESUME makes StarRocks recompute it, no ALTER.
+    rescaling = true;
+    sql(renderResume(db, jobName), `rescheduling for ${target.effective} tasks`);
+    concStatus.rescheduledFor = target.effective;
+    events.push({
+      type: 'Normal',
+      reason: 'Rescaled',
+      message: `RESUME ROUTINE LOAD ${db}.${jobName} to run ${target.effective} tasks instead of ${observed.currentTaskNum} (limited by ${target.limitedBy})`,
+    });
   }
-  const scheduling = observed.state === 'NEED_SCHEDULE' || restart;
+  const scheduling = observed.state === 'NEED_SCHEDULE' || restart || rescaling;
   return finalize(
     {
       ...status,
@@ -559,8 +859,122 @@ export function plan(input: PlanInput): Plan {
           : cond('Degraded', 'False', 'Running', ''),
       ],
     },
-    scheduling ? { requeueAfterSeconds: 5 } : {},
+    scheduling
+      ? { requeueAfterSeconds: 5 }
+      : stab.retryAt
+        ? { requeueAfterSeconds: Math.max(1, Math.ceil((stab.retryAt.getTime() - now.getTime()) / 1000)) }
+        : {},
   );
+}
+
+/** The healing record for the pause `key`: the same incident continues; a new one keeps the attempt count. */
+function incidentOf(heal: HealState, key: string, o: ObservedJob, generation: number | undefined): HealState {
+  if (heal.pauseKey === key) return heal;
+  const next: HealState = { ...heal, pauseKey: key };
+  delete next.reason;
+  delete next.resolvedSince;
+  delete next.nextAttemptTime;
+  delete next.generation;
+  if (o.reason) next.reason = { code: o.reason.code, message: o.reason.message };
+  if (generation !== undefined) next.generation = generation;
+  return next;
+}
+
+/** What outlives an incident once the job is stable: the raised max_error_number and the skipped count. */
+function stableRecord(heal: HealState): HealState | undefined {
+  const kept: HealState = { attempts: 0 };
+  if (heal.raisedMaxErrorNumber !== undefined) {
+    kept.raisedMaxErrorNumber = heal.raisedMaxErrorNumber;
+    if (heal.raisedFrom !== undefined) kept.raisedFrom = heal.raisedFrom;
+  }
+  if (heal.skippedMessages) kept.skippedMessages = heal.skippedMessages;
+  return Object.keys(kept).length > 1 ? kept : undefined;
+}
+
+function analysisStatus(a: Analysis, decision: string): NonNullable<RoutineLoadJobStatus['analysis']> {
+  return {
+    class: a.class,
+    cause: a.cause,
+    message: a.summary,
+    evidence: a.evidence.slice(0, 10),
+    decision,
+    ...(a.waitingFor ? { waitingFor: a.waitingFor } : {}),
+    ...(a.fix ? { fix: a.fix } : {}),
+    ...(a.rejectedRows ? { rejectedRows: a.rejectedRows } : {}),
+  };
+}
+
+interface PartitionPlan {
+  /** The kafka_partitions the job should pin (undefined: not pinned, StarRocks discovers partitions). */
+  pinned?: number[];
+  /** Partitions the topic gained since the pin was made, to be added from their beginning. */
+  grown: number[];
+  status?: NonNullable<RoutineLoadJobStatus['partitions']>;
+}
+
+/**
+ * Pinned jobs never see new partitions (ALTER cannot extend kafka_partitions, §3.4), so when the topic grows the
+ * operator recreates the job with the new partitions from their beginning. "New" means numbered at or above the
+ * topic's partition count when the pin was made (the baseline, kept in status), so partitions a user left out of
+ * spec.kafka.partitions on purpose stay out.
+ */
+export function partitionPlan(
+  spec: RoutineLoadJob['spec'],
+  recorded: RoutineLoadJobStatus['partitions'],
+  kafka: TopicView | undefined,
+): PartitionPlan {
+  const base = spec.kafka.partitions ?? recorded?.pinned;
+  if (!base || base.length === 0) return { grown: [] };
+  const topic = kafka?.reachable && kafka.topicExists ? kafka.partitions : undefined;
+  const baseline = recorded?.baseline ?? topic?.length ?? Math.max(...base) + 1;
+  const follow = spec.kafka.followNewPartitions ?? true;
+  const grown = follow && topic ? topic.filter((p) => p >= baseline && !base.includes(p)).sort((a, b) => a - b) : [];
+  return {
+    pinned: [...base, ...grown],
+    grown,
+    status: { ...(recorded?.pinned && !spec.kafka.partitions ? { pinned: recorded.pinned } : {}), baseline },
+  };
+}
+
+/** The spec as the operator applies it: grown partitions added, an auto-raised max_error_number kept. */
+function effectiveDesired(
+  d: DesiredJob,
+  spec: RoutineLoadJob['spec'],
+  heal: HealState,
+  parts: PartitionPlan,
+): DesiredJob {
+  let out = d;
+  if (heal.raisedMaxErrorNumber !== undefined && (spec.properties?.maxErrorNumber ?? 0) === heal.raisedFrom) {
+    out = {
+      ...out,
+      properties: [
+        ...out.properties.filter(([k]) => k !== 'max_error_number'),
+        ['max_error_number', String(heal.raisedMaxErrorNumber)],
+      ],
+    };
+  }
+  if (parts.pinned && parts.pinned.join(',') !== (d.kafka.partitions ?? []).join(',')) {
+    const specStart = new Map(d.kafka.partitions?.map((p, i) => [p, d.kafka.offsets?.[i]]) ?? []);
+    // Listed partitions without an offset start where StarRocks starts them; grown ones from their beginning.
+    const fallback = d.kafka.properties.find(([k]) => k === 'kafka_default_offsets')?.[1] ?? 'OFFSET_END';
+    const offsets = parts.pinned.map(
+      (p) => specStart.get(p) ?? (parts.grown.includes(p) ? 'OFFSET_BEGINNING' : fallback),
+    );
+    out = { ...out, kafka: { ...out.kafka, partitions: parts.pinned, offsets } };
+  }
+  return out;
+}
+
+/** Partitions the job can read: its pin, else the topic's (Kafka), else what StarRocks discovered. */
+function partitionCount(
+  pinned: number[] | undefined,
+  kafka: TopicView | undefined,
+  observed: ObservedJob | undefined,
+): number | undefined {
+  if (pinned) return pinned.length;
+  if (kafka?.reachable && kafka.topicExists && kafka.partitions) return kafka.partitions.length;
+  const shown = observed?.dataSourceProperties.currentKafkaPartitions;
+  return shown ? shown.split(',').filter((x) => x !== '').length : undefined;
 }
 
 /** Spec fields the cluster's StarRocks version cannot honour, in words. */

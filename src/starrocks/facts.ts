@@ -16,9 +16,17 @@ export async function readClusterFacts(client: StarRocksClient): Promise<Cluster
     throw e;
   });
   let feMaxConcurrency: number | undefined;
+  let feSchedulerIntervalMs: number | undefined;
   try {
-    const [entry] = await client.frontendConfig('max_routine_load_task_concurrent_num');
-    if (entry) feMaxConcurrency = Number(entry.value);
+    // One statement for both settings (the LIKE pattern matches a few other routine-load keys too).
+    const entries = await client.frontendConfig('%routine_load%');
+    const num = (key: string) => {
+      const v = Number(entries.find((e) => e.key === key)?.value);
+      return Number.isFinite(v) && v > 0 ? v : undefined;
+    };
+    feMaxConcurrency = num('max_routine_load_task_concurrent_num');
+    // 2.5/3.0 have no such key: their scheduler runs every 10 s.
+    feSchedulerIntervalMs = num('routine_load_scheduler_interval_millisecond');
   } catch (e) {
     // ADMIN SHOW FRONTEND CONFIG needs SYSTEM OPERATE; without it the cap is simply unknown.
     if (classifyError(e).kind !== 'access-denied') throw e;
@@ -26,8 +34,12 @@ export async function readClusterFacts(client: StarRocksClient): Promise<Cluster
   return {
     version,
     versionText,
-    ...(backends ? { aliveBackends: backends.filter((b) => b.alive).length, totalBackends: backends.length } : {}),
-    ...(feMaxConcurrency !== undefined && Number.isFinite(feMaxConcurrency) ? { feMaxConcurrency } : {}),
+    // No rows: a shared-data cluster whose compute nodes are not backends; their count is unknown here.
+    ...(backends && backends.length > 0
+      ? { aliveBackends: backends.filter((b) => b.alive).length, totalBackends: backends.length }
+      : {}),
+    ...(feMaxConcurrency !== undefined ? { feMaxConcurrency } : {}),
+    ...(feSchedulerIntervalMs !== undefined ? { feSchedulerIntervalMs } : {}),
   };
 }
 

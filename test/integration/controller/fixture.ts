@@ -1,8 +1,12 @@
 // A world for controller tests: the emulator (with a password), a database with two order tables, a Kafka topic,
 // a namespace with the StarRocks and Kafka credential Secrets and a StarRocksConnection, plus helpers to read
 // and edit RoutineLoadJobs and to see what the emulator received.
+import { Writable } from 'node:stream';
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
+import { parseOperatorConfig } from '../../../src/controller/config.ts';
+import { type Operator, startOperator } from '../../../src/controller/controller.ts';
+import { createLogger } from '../../../src/observability/log.ts';
 import { createStarRocksClient, type StarRocksClient } from '../../../src/starrocks/client.ts';
 import type { Emulator } from '../../emulator/index.ts';
 import { emulatorFor, sqlName } from '../emulator/support.ts';
@@ -180,6 +184,23 @@ export async function createWorld(): Promise<World> {
       await emu.stop();
     },
   };
+}
+
+/** The operator in this process, watching the world's namespace (resync 2 s, no leader election); logs go to `lines`. */
+export async function startOperatorFor(w: World, lines: string[]): Promise<Operator> {
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return startOperator(
+    parseOperatorConfig(
+      ['--namespaces', w.ns, '--resync-seconds', '2', '--leader-elect', 'false', '--health-port', '0'],
+      {},
+    ),
+    { kc: kubeConfig(), logger: createLogger('debug', sink) },
+  );
 }
 
 export const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);

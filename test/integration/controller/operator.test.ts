@@ -4,15 +4,12 @@
 // and releases the finalizer. No secret reaches logs, events or status.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { parseOperatorConfig } from '../../../src/controller/config.ts';
-import { type Operator, startOperator } from '../../../src/controller/controller.ts';
-import { createLogger } from '../../../src/observability/log.ts';
+import type { Operator } from '../../../src/controller/controller.ts';
 import { paths } from '../../infra/config.ts';
 import { eventually, kubeConfig, testEnv } from '../helpers.ts';
-import { createWorld, group, plural, range, version, type World } from './fixture.ts';
+import { createWorld, group, plural, range, startOperatorFor, version, type World } from './fixture.ts';
 
 let w: World;
 let operator: Operator;
@@ -20,19 +17,7 @@ const logLines: string[] = [];
 
 before(async () => {
   w = await createWorld();
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      logLines.push(String(chunk));
-      cb();
-    },
-  });
-  operator = await startOperator(
-    parseOperatorConfig(
-      ['--namespaces', w.ns, '--resync-seconds', '2', '--leader-elect', 'false', '--health-port', '0'],
-      {},
-    ),
-    { kc: kubeConfig(), logger: createLogger('debug', sink) },
-  );
+  operator = await startOperatorFor(w, logLines);
 });
 
 after(async () => {

@@ -69,7 +69,11 @@ test('runs as a numeric non-root user, needs no writable path, starts the operat
     /chmod\s+[0-7]*7[0-7]*\b|chmod\s+a\+w|chmod\s+o\+w/,
   );
   assert.ok(instructions(runtime, 'ENV').some((e) => /NODE_ENV=production/.test(e.args)));
-  assert.deepEqual(execForm(instructions(runtime, 'ENTRYPOINT')[0]?.args ?? ''), ['node', 'dist/cli/main.js']);
+  assert.deepEqual(execForm(instructions(runtime, 'ENTRYPOINT')[0]?.args ?? ''), [
+    'node',
+    '--disable-warning=TimeoutNegativeWarning',
+    'dist/cli/main.js',
+  ]);
   assert.deepEqual(execForm(instructions(runtime, 'CMD')[0]?.args ?? ''), ['run']);
   assert.ok(instructions(runtime, 'EXPOSE').some((e) => e.args === '8081'));
 });

@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
+import type { TopicView } from '../../../src/reconcile/analysis.ts';
 import { resolveDesired } from '../../../src/reconcile/desired.ts';
-import { type Action, FINALIZER, type PendingOperation, type Plan, plan } from '../../../src/reconcile/plan.ts';
+import {
+  type Action,
+  FINALIZER,
+  type PendingOperation,
+  type Plan,
+  type PlanInput,
+  plan,
+} from '../../../src/reconcile/plan.ts';
 import type { ObservedJob } from '../../../src/starrocks/observed.ts';
 import { observed } from '../../support/observed.ts';
 import { prng } from '../../support/random.ts';
@@ -28,13 +36,21 @@ function run(
     deleting?: boolean;
     finalizers?: string[];
     version?: typeof V33;
+    cluster?: Partial<PlanInput['cluster']>;
+    kafka?: TopicView;
+    errorLog?: string[];
+    tableExists?: boolean;
+    schema?: PlanInput['schema'];
+    now?: Date;
+    generation?: number;
   } = {},
 ): Plan {
   const spec = { ...baseSpec, ...opts.spec } as Spec;
   const metadata = {
     name: 'orders',
     namespace: 'team',
-    generation: 3,
+    generation: opts.generation ?? 3,
+    uid: 'uid-1',
     finalizers: opts.finalizers ?? [FINALIZER],
     ...(opts.deleting ? { deletionTimestamp: now.toISOString() } : {}),
   };
@@ -44,8 +60,19 @@ function run(
     desired,
     ...(opts.observed ? { observed: opts.observed } : {}),
     ...(opts.history ? { history: opts.history } : {}),
-    cluster: { version: opts.version ?? V33, aliveBackends: 3, totalBackends: 3, feMaxConcurrency: 5 },
-    now,
+    cluster: {
+      version: opts.version ?? V33,
+      aliveBackends: 3,
+      totalBackends: 3,
+      feMaxConcurrency: 5,
+      feSchedulerIntervalMs: 10_000,
+      ...opts.cluster,
+    },
+    ...(opts.kafka ? { kafka: opts.kafka } : {}),
+    ...(opts.errorLog ? { errorLog: opts.errorLog } : {}),
+    ...(opts.tableExists !== undefined ? { tableExists: opts.tableExists } : {}),
+    ...(opts.schema ? { schema: opts.schema } : {}),
+    now: opts.now ?? now,
   });
 }
 
@@ -282,7 +309,10 @@ test('paused by StarRocks for bad data: no blind RESUME, Degraded with the reaso
   });
   assert.deepEqual(kinds(p), []);
   assert.equal(cond(p, 'Degraded')?.status, 'True');
-  assert.match(cond(p, 'Degraded')?.message ?? '', /errCode 102/);
+  assert.equal(cond(p, 'Degraded')?.reason, 'TooManyErrorRows');
+  assert.match(p.status.analysis?.evidence.join('\n') ?? '', /errCode 102/);
+  assert.equal(p.status.analysis?.class, 'data-quality');
+  assert.match(p.status.analysis?.decision ?? '', /staying paused/);
   assert.equal(p.status.pausedBy, 'StarRocks');
 });
 
@@ -314,5 +344,5 @@ test('lag is messages not yet loaded: StarRocks OffsetLag minus one (a caught-up
   const row = observed();
   row.offsetLag = { '0': 1n, '1': 6n, '2': 0n };
   const p = run({ status: ours, observed: row });
-  assert.deepEqual(p.status.lag, { total: 5, partitions: { '0': 0, '1': 5, '2': 0 } });
+  assert.deepEqual(p.status.lag, { total: 5, partitions: { '0': 0, '1': 5, '2': 0 }, source: 'starrocks' });
 });
