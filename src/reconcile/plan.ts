@@ -926,13 +926,22 @@ export function partitionPlan(
   const base = spec.kafka.partitions ?? recorded?.pinned;
   if (!base || base.length === 0) return { grown: [] };
   const topic = kafka?.reachable && kafka.topicExists ? kafka.partitions : undefined;
-  const baseline = recorded?.baseline ?? topic?.length ?? Math.max(...base) + 1;
+  // The operator's own pin covered every partition when it was made; a user's pin is compared with the topic as
+  // first seen (a partition that is unknown then is never added against the user's list).
+  const ownPin = recorded?.pinned !== undefined && !spec.kafka.partitions;
+  const baseline = recorded?.baseline ?? (ownPin ? Math.max(...base) + 1 : topic?.length);
   const follow = spec.kafka.followNewPartitions ?? true;
-  const grown = follow && topic ? topic.filter((p) => p >= baseline && !base.includes(p)).sort((a, b) => a - b) : [];
+  const grown =
+    follow && topic && baseline !== undefined
+      ? topic.filter((p) => p >= baseline && !base.includes(p)).sort((a, b) => a - b)
+      : [];
   return {
     pinned: [...base, ...grown],
     grown,
-    status: { ...(recorded?.pinned && !spec.kafka.partitions ? { pinned: recorded.pinned } : {}), baseline },
+    status: {
+      ...(ownPin ? { pinned: recorded?.pinned } : {}),
+      ...(baseline !== undefined ? { baseline } : {}),
+    },
   };
 }
 

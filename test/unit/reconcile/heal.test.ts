@@ -483,6 +483,15 @@ test('planner: a pinned job whose topic grew is recreated with the new partition
     kafka: { reachable: true, topicExists: true, partitions: [0, 1, 2], offsets: {} },
   });
   assert.ok(!sqls(q).some((x) => x.startsWith('CREATE')));
+  // A user's pin is compared with the topic as first seen: what exists then and is not listed stays out.
+  const first = run(o, {
+    spec: { kafka: { ...spec.kafka, partitions: [0, 1] } },
+    kafka: { reachable: true, topicExists: true, partitions: [0, 1, 2], offsets: {} },
+  });
+  assert.equal(first.status.partitions?.baseline, 3);
+  assert.ok(!sqls(first).some((x) => x.startsWith('CREATE')));
+  const blind = run(o, { spec: { kafka: { ...spec.kafka, partitions: [0, 1] } } });
+  assert.equal(blind.status.partitions?.baseline, undefined, 'no baseline guessed without Kafka');
   // followNewPartitions: false reads the listed partitions only.
   const r = run(o, {
     spec: { kafka: { ...spec.kafka, partitions: [0, 1], followNewPartitions: false } },
