@@ -527,3 +527,28 @@ test('planner: an Avro schema that does not fit the table blocks the CREATE and 
   assert.match(cond(p, 'SchemaCompatible')?.message ?? '', /price → price/);
   assert.equal(cond(p, 'Ready')?.reason, 'SchemaIncompatible');
 });
+
+test('planner: a cancelled job is reported as failed, or recreated from its progress once the table is back', () => {
+  const gone = observed({ state: 'CANCELLED', reason: reason(6, 'table not exist'), progress: { '0': '41' } });
+  const metadata = { name: 'orders', namespace: 'team', generation: 3, uid: 'u1', finalizers: [FINALIZER] };
+  const at = (s: Spec, tableExists?: boolean) =>
+    plan({
+      resource: { metadata, spec: s, status: { jobId: gone.id } },
+      desired: resolveDesired({ metadata, spec: s }, () => undefined),
+      history: [gone],
+      cluster: { version: { major: 3, minor: 3, patch: 13 } },
+      ...(tableExists !== undefined ? { tableExists } : {}),
+      now,
+    });
+  const failed = at(spec);
+  assert.deepEqual(sqls(failed), []);
+  assert.equal(cond(failed, 'Ready')?.reason, 'Cancelled');
+  assert.equal(cond(failed, 'Degraded')?.reason, 'TableDropped');
+  const policy = { ...spec, autoResume: { onCancelled: 'RecreateWhenTableExists' as const } };
+  assert.deepEqual(sqls(at(policy, false)), []);
+  const back = at(policy, true);
+  assert.equal(sqls(back).length, 1);
+  assert.match(sqls(back)[0] ?? '', /"kafka_partitions" = "0",\s*"kafka_offsets" = "42"/);
+  assert.ok(back.events.some((e) => e.reason === 'Recreated' && /table exists again/.test(e.message)));
+  assert.equal(back.status.autoResume?.attempts, 1);
+});
