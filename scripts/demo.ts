@@ -16,6 +16,7 @@ import { createStarRocksClient } from '../src/starrocks/client.ts';
 import { startEmulator } from '../test/emulator/index.ts';
 import { paths } from '../test/infra/config.ts';
 import { down, up } from '../test/infra/env.ts';
+import { sensorLogSchema as SENSOR_LOG } from '../test/support/guide.ts';
 
 const once = process.argv.includes('--once');
 const say = (m: string) => console.log(`\n▶ ${m}`);
@@ -45,21 +46,6 @@ const JSONS = [
   '{"commodity_id": "2", "customer_name": "Oscar Wilde", "country": "UK","pay_time": 1589191487,"price": 895}',
   '{"commodity_id": "3", "customer_name": "Antoine de Saint-Exupéry","country": "France","pay_time": 1589191487,"price": 895}',
 ];
-// The guide's schema, with AIR_PRESSURE: "AIR-PRESSURE" is not a valid Avro enum symbol.
-const SENSOR_LOG = {
-  type: 'record',
-  name: 'sensor_log',
-  fields: [
-    { name: 'id', type: 'long' },
-    { name: 'name', type: 'string' },
-    { name: 'checked', type: 'boolean' },
-    { name: 'data', type: 'double' },
-    {
-      name: 'sensor_type',
-      type: { type: 'enum', name: 'sensor_type_enum', symbols: ['TEMPERATURE', 'HUMIDITY', 'AIR_PRESSURE'] },
-    },
-  ],
-};
 
 async function main(): Promise<void> {
   say('Starting the local environment (first run builds it; later runs take seconds)');

@@ -48,14 +48,19 @@ export class JobFactsGatherer {
   async gather(args: {
     desired: DesiredJob | undefined;
     observed: ObservedJob | undefined;
-    /** The job's last final incarnation, when there is no live one. */
-    lastFinal: ObservedJob | undefined;
+    /** Whether the table's existence matters (a cancelled job that may be recreated). */
     wantsTable: boolean;
     client: StarRocksClient;
   }): Promise<JobFacts> {
     const { desired, observed } = args;
     const out: JobFacts = {};
     const tasks: Array<Promise<void>> = [];
+    // Both the table check and the schema check read DESC: once.
+    let columns: ReturnType<typeof describe> | undefined;
+    const table = (d: DesiredJob) => {
+      columns ??= describe(args.client, d);
+      return columns;
+    };
     if (desired && this.#kafka) {
       tasks.push(
         this.#topic(desired).then((v) => {
@@ -79,14 +84,14 @@ export class JobFactsGatherer {
     }
     if (args.wantsTable && desired) {
       tasks.push(
-        describe(args.client, desired).then((cols) => {
+        table(desired).then((cols) => {
           out.tableExists = cols !== undefined;
         }),
       );
     }
     if (desired?.format === 'avro' && !observed) {
       tasks.push(
-        checkSchema(args.client, desired).then((s) => {
+        checkSchema(desired, table(desired)).then((s) => {
           out.schema = s;
         }),
       );
@@ -214,7 +219,7 @@ async function describe(client: StarRocksClient, d: DesiredJob) {
 }
 
 /** The registry's latest `<topic>-value` schema against the table, with the job's COLUMNS and jsonpaths. */
-async function checkSchema(client: StarRocksClient, d: DesiredJob): Promise<SchemaCheck> {
+async function checkSchema(d: DesiredJob, table: ReturnType<typeof describe>): Promise<SchemaCheck> {
   const subject = `${d.kafka.topic}-value`;
   const url = d.kafka.schemaRegistryUrl;
   if (!url) return { compatible: false, subject, problems: [], error: 'no schema registry URL' };
@@ -226,7 +231,7 @@ async function checkSchema(client: StarRocksClient, d: DesiredJob): Promise<Sche
       url,
       ...(d.kafka.schemaRegistryCredentials ? { auth: d.kafka.schemaRegistryCredentials } : {}),
     });
-    const [latest, columns] = await Promise.all([registry.latestSchema(subject), describe(client, d)]);
+    const [latest, columns] = await Promise.all([registry.latestSchema(subject), table]);
     if (!columns)
       return { compatible: false, subject, problems: [], error: `table ${d.database}.${d.table} not found` };
     const jsonPaths = d.properties.find(([k]) => k === 'jsonpaths')?.[1];

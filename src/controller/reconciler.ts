@@ -126,7 +126,6 @@ export class Reconciler {
         (await d.jobFacts?.gather({
           desired: desired.ok ? desired.desired : undefined,
           observed,
-          lastFinal,
           wantsTable:
             lastFinal?.state === 'CANCELLED' && job.spec.autoResume?.onCancelled === 'RecreateWhenTableExists',
           client,

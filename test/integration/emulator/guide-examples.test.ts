@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import avro from 'avsc';
 import type { Emulator } from '../../emulator/index.ts';
+import { sensorLogSchema as SENSOR_LOG } from '../../support/guide.ts';
 import { testEnv, uniqueName } from '../helpers.ts';
 import {
   connect,
@@ -179,22 +180,6 @@ FROM KAFKA
     await admin.disconnect();
   }
 });
-
-// The guide's schema with AIR_PRESSURE instead of the invalid Avro name AIR-PRESSURE (see README).
-const SENSOR_LOG = {
-  type: 'record',
-  name: 'sensor_log',
-  fields: [
-    { name: 'id', type: 'long' },
-    { name: 'name', type: 'string' },
-    { name: 'checked', type: 'boolean' },
-    { name: 'data', type: 'double' },
-    {
-      name: 'sensor_type',
-      type: { type: 'enum', name: 'sensor_type_enum', symbols: ['TEMPERATURE', 'HUMIDITY', 'AIR_PRESSURE'] },
-    },
-  ],
-};
 
 test('Avro: sensor_log from topic_0 with the schema in the real registry', async () => {
   const topic = uniqueName('topic_0');

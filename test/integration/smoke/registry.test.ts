@@ -3,25 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import avro from 'avsc';
+import { sensorLogSchema as sensorLog } from '../../support/guide.ts';
 import { eventually, kafka, testEnv, uniqueName } from '../helpers.ts';
-
-// The user guide's sensor_log schema (acceptance scenario "Load Avro-format data"), with one correction: the
-// guide's enum symbol "AIR-PRESSURE" is not a valid Avro name ([A-Za-z_][A-Za-z0-9_]*), so every registry
-// that parses schemas (Apicurio, Confluent's Java parser) and avsc reject it. We use AIR_PRESSURE.
-const sensorLog = {
-  type: 'record',
-  name: 'sensor_log',
-  fields: [
-    { name: 'id', type: 'long' },
-    { name: 'name', type: 'string' },
-    { name: 'checked', type: 'boolean' },
-    { name: 'data', type: 'double' },
-    {
-      name: 'sensor_type',
-      type: { type: 'enum', name: 'sensor_type_enum', symbols: ['TEMPERATURE', 'HUMIDITY', 'AIR_PRESSURE'] },
-    },
-  ],
-};
 
 const CT = 'application/vnd.schemaregistry.v1+json';
 
