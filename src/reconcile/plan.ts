@@ -7,6 +7,7 @@
 import type { Condition } from '../api/common.ts';
 import type { RoutineLoadJob, RoutineLoadJobStatus } from '../api/routineloadjob.ts';
 import { jobNameOf } from '../api/routineloadjob.ts';
+import { redact } from '../starrocks/errors.ts';
 import { isFinalState, nextOffset, type ObservedJob, ReasonCode } from '../starrocks/observed.ts';
 import { JOB_PROPERTIES, supports } from '../starrocks/properties.ts';
 import {
@@ -145,7 +146,8 @@ export function carryOverOffsets(old: ObservedJob, desired: DesiredJob): { parti
   return { partitions, offsets };
 }
 
-function observedStatus(o: ObservedJob | undefined, kafka?: TopicView): RoutineLoadJobStatus {
+/** What SHOW reports, for status. `secrets` are masked in reason texts (BEs and librdkafka may echo values). */
+function observedStatus(o: ObservedJob | undefined, secrets: string[], kafka?: TopicView): RoutineLoadJobStatus {
   if (!o) return {};
   const progress: Record<string, string> = {};
   for (const [p, prog] of Object.entries(o.progress)) {
@@ -158,7 +160,7 @@ function observedStatus(o: ObservedJob | undefined, kafka?: TopicView): RoutineL
   return {
     jobId: o.id,
     state: o.state === 'RUNNING' && o.unstable ? 'UNSTABLE' : o.state,
-    ...(o.reason ? { reason: { code: o.reason.code, message: o.reason.message } } : {}),
+    ...(o.reason ? { reason: { code: o.reason.code, message: redact(o.reason.message, secrets) } } : {}),
     ...(st
       ? {
           statistic: {
@@ -278,7 +280,14 @@ export function plan(input: PlanInput): Plan {
   }
   if (!(resource.metadata.finalizers ?? []).includes(FINALIZER)) actions.push({ type: 'addFinalizer' });
 
-  const base = { ...observedStatus(observed, input.kafka) };
+  const secrets = input.desired.ok ? input.desired.desired.secrets : [];
+  // Reason texts come from librdkafka and the BEs and may echo a setting's value: the job's secrets are masked.
+  const analyse = (a: Parameters<typeof analysePause>[0]): Analysis => {
+    const out = analysePause(a);
+    out.evidence = out.evidence.map((e) => redact(e, secrets));
+    return out;
+  };
+  const base = { ...observedStatus(observed, secrets, input.kafka) };
   const heal: HealState = { attempts: 0, ...(prev?.autoResume as HealState | undefined) };
   const parts = partitionPlan(spec, prev?.partitions, input.kafka);
   const keep: RoutineLoadJobStatus = {
@@ -324,10 +333,9 @@ export function plan(input: PlanInput): Plan {
   }
 
   const wantRunning = (spec.state ?? 'Running') === 'Running';
+  const partitions = partitionCount(parts.pinned, input.kafka, observed);
   const target = concurrencyTarget(spec, {
-    ...(partitionCount(parts.pinned, input.kafka, observed) !== undefined
-      ? { partitions: partitionCount(parts.pinned, input.kafka, observed) }
-      : {}),
+    ...(partitions !== undefined ? { partitions } : {}),
     ...(cluster.aliveBackends !== undefined ? { aliveBackends: cluster.aliveBackends } : {}),
     ...(cluster.feMaxConcurrency !== undefined ? { feMax: cluster.feMaxConcurrency } : {}),
   });
@@ -336,9 +344,7 @@ export function plan(input: PlanInput): Plan {
     ...(target.desired !== undefined ? { desired: target.desired } : {}),
     ...(target.effective !== undefined ? { effective: target.effective } : {}),
     ...(observed ? { current: observed.currentTaskNum } : {}),
-    ...(partitionCount(parts.pinned, input.kafka, observed) !== undefined
-      ? { partitions: partitionCount(parts.pinned, input.kafka, observed) }
-      : {}),
+    ...(partitions !== undefined ? { partitions } : {}),
     ...(cluster.aliveBackends !== undefined ? { aliveBackends: cluster.aliveBackends } : {}),
     ...(cluster.feMaxConcurrency !== undefined ? { feMax: cluster.feMaxConcurrency } : {}),
     ...(target.limitedBy ? { limitedBy: target.limitedBy } : {}),
@@ -399,8 +405,8 @@ export function plan(input: PlanInput): Plan {
     const lastOurs = input.history?.find((h) => h.id === prev?.jobId);
     let fromCancelled = false;
     if (lastOurs?.state === 'CANCELLED') {
-      const analysis = analysePause({ observed: lastOurs, cluster });
-      const incident = incidentOf(heal, `${lastOurs.id}@cancelled`, lastOurs, generation);
+      const analysis = analyse({ observed: lastOurs, cluster });
+      const incident = incidentOf(heal, `${lastOurs.id}@cancelled`, lastOurs, generation, secrets);
       const d = decideHeal({
         analysis,
         policy: spec.autoResume,
@@ -416,7 +422,7 @@ export function plan(input: PlanInput): Plan {
         return finalize(
           {
             ...keep,
-            ...observedStatus(lastOurs, input.kafka),
+            ...observedStatus(lastOurs, secrets, input.kafka),
             autoResume: d.state,
             analysis: analysisStatus(analysis, d.why),
             conditions: [
@@ -613,11 +619,11 @@ export function plan(input: PlanInput): Plan {
   // A job StarRocks paused: analyse, then act per policy, wait, or explain what a person has to fix.
   const healPaused = (o: ObservedJob): Plan => {
     const key = `${o.id}@${o.pauseTime ?? ''}`;
-    const incident = incidentOf(heal, key, o, generation);
+    const incident = incidentOf(heal, key, o, generation, secrets);
     // An FE restart erases the reason from SHOW; the one recorded for this very pause still holds.
     const recovered = !o.reason && incident.reason !== undefined;
     const seen = recovered ? { ...o, reason: incident.reason } : o;
-    const analysis = analysePause({
+    const analysis = analyse({
       observed: seen,
       cluster,
       ...(input.kafka ? { kafka: input.kafka } : {}),
@@ -642,8 +648,7 @@ export function plan(input: PlanInput): Plan {
     if (d.kind === 'act') {
       const action = d.action;
       const st: HealState = { ...d.state };
-      const n = st.attempts;
-      actHeal(action, analysis, st, n);
+      actHeal(action, analysis, st);
       return finalize(
         {
           ...paused,
@@ -681,8 +686,8 @@ export function plan(input: PlanInput): Plan {
     );
   };
 
-  const actHeal = (action: HealAction, analysis: Analysis, st: HealState, n: number) => {
-    const tag = `${analysis.cause}, attempt ${n}${spec.autoResume?.maxAttempts ? ` of ${spec.autoResume.maxAttempts}` : ''}`;
+  const actHeal = (action: HealAction, analysis: Analysis, st: HealState) => {
+    const tag = `${analysis.cause}, attempt ${st.attempts}${spec.autoResume?.maxAttempts ? ` of ${spec.autoResume.maxAttempts}` : ''}`;
     switch (action.kind) {
       case 'resetOffsets': {
         const kafka = action.partitions.map((p, i) => `${p}:${action.offsets[i]}`).join(', ');
@@ -772,39 +777,34 @@ export function plan(input: PlanInput): Plan {
     const r = observed.reason;
     const manual = r?.code === ReasonCode.manualPause;
     // An empty reason after an FE restart is not a user pause; only our own record says we paused it.
-    if (manual || (r === undefined && (pausedByUs || prev?.pausedBy === 'Operator'))) {
-      sql(renderResume(db, jobName), manual ? 'paused by a user, spec.state is Running' : 'resuming a job we paused');
-      events.push({ type: 'Normal', reason: 'Resumed', message: `RESUME ROUTINE LOAD ${db}.${jobName}` });
-      return finalize(
-        {
-          ...status,
-          conditions: [
-            cond('Ready', 'False', 'Resuming', 'resuming the job'),
-            synced,
-            cond('Progressing', 'True', 'Resuming', 'resuming the job'),
-            cond('Degraded', 'False', 'Resuming', ''),
-          ],
-        },
-        { requeueAfterSeconds: 2 },
+    const ourPause = r === undefined && (pausedByUs || prev?.pausedBy === 'Operator');
+    if (manual || ourPause || restart) {
+      // Otherwise StarRocks paused it, and a new restartNonce is the user's "try again": a fresh attempt counter.
+      const retry = !manual && !ourPause;
+      const why = retry
+        ? 'spec.restartNonce changed'
+        : manual
+          ? 'paused by a user, spec.state is Running'
+          : 'resuming a job we paused';
+      sql(renderResume(db, jobName), why);
+      events.push(
+        retry
+          ? {
+              type: 'Normal',
+              reason: 'Restarted',
+              message: `RESUME ROUTINE LOAD ${db}.${jobName} (restartNonce ${spec.restartNonce})`,
+            }
+          : { type: 'Normal', reason: 'Resumed', message: `RESUME ROUTINE LOAD ${db}.${jobName}` },
       );
-    }
-    if (restart) {
-      // A new restartNonce is the user's "try again": resume once, with a fresh attempt counter.
-      sql(renderResume(db, jobName), 'spec.restartNonce changed');
-      events.push({
-        type: 'Normal',
-        reason: 'Restarted',
-        message: `RESUME ROUTINE LOAD ${db}.${jobName} (restartNonce ${spec.restartNonce})`,
-      });
-      const fresh = stableRecord(heal);
+      const message = retry ? 'resuming the job (restartNonce)' : 'resuming the job';
       return finalize(
         {
           ...status,
-          ...(fresh ? { autoResume: fresh } : { autoResume: undefined }),
+          ...(retry ? { autoResume: stableRecord(heal) } : {}),
           conditions: [
-            cond('Ready', 'False', 'Resuming', 'resuming the job (restartNonce)'),
+            cond('Ready', 'False', 'Resuming', message),
             synced,
-            cond('Progressing', 'True', 'Resuming', 'resuming the job (restartNonce)'),
+            cond('Progressing', 'True', 'Resuming', message),
             cond('Degraded', 'False', 'Resuming', ''),
           ],
         },
@@ -868,14 +868,20 @@ export function plan(input: PlanInput): Plan {
 }
 
 /** The healing record for the pause `key`: the same incident continues; a new one keeps the attempt count. */
-function incidentOf(heal: HealState, key: string, o: ObservedJob, generation: number | undefined): HealState {
+function incidentOf(
+  heal: HealState,
+  key: string,
+  o: ObservedJob,
+  generation: number | undefined,
+  secrets: string[],
+): HealState {
   if (heal.pauseKey === key) return heal;
   const next: HealState = { ...heal, pauseKey: key };
   delete next.reason;
   delete next.resolvedSince;
   delete next.nextAttemptTime;
   delete next.generation;
-  if (o.reason) next.reason = { code: o.reason.code, message: o.reason.message };
+  if (o.reason) next.reason = { code: o.reason.code, message: redact(o.reason.message, secrets) };
   if (generation !== undefined) next.generation = generation;
   return next;
 }

@@ -552,3 +552,27 @@ test('planner: a cancelled job is reported as failed, or recreated from its prog
   assert.ok(back.events.some((e) => e.reason === 'Recreated' && /table exists again/.test(e.message)));
   assert.equal(back.status.autoResume?.attempts, 1);
 });
+
+test('planner: a reason that echoes a secret is masked in status.analysis', () => {
+  const o = paused(104, 'be 1 abort task with reason: PAUSE: failed to create kafka consumer: bad value pw-Secret-1', {
+    custom: { 'sasl.password': '******' },
+  });
+  const s: Spec = {
+    ...spec,
+    kafka: { ...spec.kafka, secretProperties: { 'sasl.password': { name: 'k', key: 'password' } } },
+  };
+  const metadata = { name: 'orders', namespace: 'team', generation: 3, uid: 'u1', finalizers: [FINALIZER] };
+  const p = plan({
+    resource: { metadata, spec: s, status: { jobId: o.id, appliedHash: 'k@1' } },
+    desired: resolveDesired({ metadata, spec: s }, () => ({ value: 'pw-Secret-1', revision: '1' })),
+    observed: o,
+    history: [],
+    cluster: { version: { major: 3, minor: 3, patch: 13 } },
+    now,
+  });
+  assert.equal(p.status.analysis?.cause, 'KafkaConsumerConfig');
+  const text = JSON.stringify({ status: p.status, events: p.events });
+  assert.ok(!text.includes('pw-Secret-1'), text);
+  assert.match(p.status.reason?.message ?? '', /bad value \*\*\*\*\*\*/);
+  assert.match(p.status.analysis?.evidence[0] ?? '', /bad value \*\*\*\*\*\*/);
+});
