@@ -270,8 +270,9 @@ export const concurrencySchema = s.object(
       s.integer({
         minimum: 1,
         description:
-          'Fixed desired_concurrent_number. Unset = automatic: min(topic partitions, alive backends, ' +
-          'FE max_routine_load_task_concurrent_num), bounded by min and max.',
+          'Fixed desired_concurrent_number. Unset = automatic: min(topic partitions, FE ' +
+          'max_routine_load_task_concurrent_num), bounded by min and max; StarRocks caps the tasks at the alive ' +
+          'backends itself, and the operator reschedules (RESUME) when their number changes.',
       }),
     ),
     min: s.optional(s.integer({ minimum: 1, default: 1, description: 'Lower bound in automatic mode.' })),
