@@ -477,6 +477,39 @@ export const routineLoadJobStatusSchema = s.object(
       }),
     ),
     progress: s.optional(partitionMap(s.string(), 'Next offset to consume, per partition.')),
+    source: s.optional(
+      s.object(
+        {
+          topic: s.string(),
+          brokers: s.string({ description: 'kafka_broker_list as StarRocks has it.' }),
+          clusterId: s.optional(s.string({ description: 'Kafka cluster id, when the operator could read it.' })),
+        },
+        {
+          description:
+            'What status.progress refers to. Offsets are carried to a replacement job only for the same topic ' +
+            'of the same Kafka cluster.',
+        },
+      ),
+    ),
+    rejectedChange: s.optional(
+      s.object(
+        {
+          fingerprint: s.string({ description: 'Identity of the refused statement (spec and Secret revisions).' }),
+          action: s.string({ description: 'ALTER, CREATE, ...' }),
+          message: s.string({ description: 'StarRocks error (secrets masked).' }),
+          time: s.string({ format: 'date-time' }),
+          attempts: s.integer(),
+          retryAfter: s.optional(
+            s.string({ format: 'date-time', description: 'When the same statement is tried again.' }),
+          ),
+        },
+        {
+          description:
+            'A change StarRocks refused. The job keeps running as it was (a job the operator paused for it is ' +
+            'resumed); the same statement is retried only after retryAfter, a changed spec at once.',
+        },
+      ),
+    ),
     lag: s.optional(
       s.object({
         total: s.optional(s.integer({ description: 'Messages not yet loaded, all partitions.' })),
@@ -513,6 +546,9 @@ export const routineLoadJobStatusSchema = s.object(
           lastAttemptTime: s.optional(s.string({ format: 'date-time' })),
           nextAttemptTime: s.optional(s.string({ format: 'date-time' })),
           pauseKey: s.optional(s.string()),
+          seenTime: s.optional(
+            s.string({ format: 'date-time', description: 'When the operator first saw this pause.' }),
+          ),
           reason: s.optional(s.object({ code: s.integer(), message: s.string() })),
           generation: s.optional(s.integer()),
           resolvedSince: s.optional(s.string({ format: 'date-time' })),

@@ -25,6 +25,8 @@ import { concurrencyTarget, type Proposal, stabilize } from './concurrency.ts';
 import type { DesiredJob, SpecProblem } from './desired.ts';
 import { type DiffResult, type Drift, diffJob } from './diff.ts';
 import { AUTO_RESUME_DEFAULTS, decideHeal, type HealAction, type HealState } from './heal.ts';
+import { nextPositions, type SourceIdentity, sourceOfDesired, sourceOfJob, startAfter } from './offsets.ts';
+import { isOurs, markOf, ownerGroupId } from './ownership.ts';
 
 export const FINALIZER = 'routineload.dev/finalizer';
 
@@ -104,6 +106,8 @@ export interface PlanInput {
   tableExists?: boolean;
   /** Avro schema check, made before a CREATE. */
   schema?: SchemaCheck;
+  /** Another live resource (namespace/name) that owns the observed job: it is never touched by this one. */
+  claimedBy?: string;
   now: Date;
 }
 
@@ -127,23 +131,6 @@ function condition(
     ...(generation !== undefined ? { observedGeneration: generation } : {}),
     lastTransitionTime: prev && prev.status === status ? prev.lastTransitionTime : now.toISOString(),
   };
-}
-
-/** Start positions for a job replacing `old`: its progress + 1, and spec/default starts for new partitions. */
-export function carryOverOffsets(old: ObservedJob, desired: DesiredJob): { partitions: number[]; offsets: string[] } {
-  const fromProgress = new Map<number, string>();
-  for (const [p, prog] of Object.entries(old.progress)) {
-    const next = nextOffset(prog);
-    if (next !== undefined) fromProgress.set(Number(p), next.toString());
-    else if (prog.kind === 'end') fromProgress.set(Number(p), 'OFFSET_END');
-    else if (prog.kind === 'beginning') fromProgress.set(Number(p), 'OFFSET_BEGINNING');
-  }
-  const partitions = desired.kafka.partitions ?? [...fromProgress.keys()].sort((a, b) => a - b);
-  const specStart = new Map(desired.kafka.partitions?.map((p, i) => [p, desired.kafka.offsets?.[i]]) ?? []);
-  const fallback = desired.kafka.properties.find(([k]) => k === 'kafka_default_offsets')?.[1] ?? 'OFFSET_BEGINNING';
-  // A partition the old job never consumed starts from its beginning (or the spec's offset): nothing skipped.
-  const offsets = partitions.map((p) => fromProgress.get(p) ?? specStart.get(p) ?? fallback);
-  return { partitions, offsets };
 }
 
 /** What SHOW reports, for status. `secrets` are masked in reason texts (BEs and librdkafka may echo values). */
@@ -249,13 +236,16 @@ export function plan(input: PlanInput): Plan {
     return { actions, status: out, events, drifts: [], ...extra };
   };
 
-  // A job is ours when status records its id, or when a create/recreate we started may have produced it (the
-  // pending record stays until a later reconcile sees the new job and records its id).
-  const ours = (o: ObservedJob) =>
-    o.id === prev?.jobId ||
-    (pending?.type === 'create' && o.name === jobName) ||
-    pending?.type === 'recreate' ||
-    (pending?.type === 'alter' && o.id === pending.jobId);
+  // A job is ours when status records its id, when it carries our mark, or (for a user's own group.id) while a
+  // CREATE of ours is in flight and it carries exactly that group. Never by its name alone.
+  const ownership = {
+    ...(resource.metadata.uid ? { uid: resource.metadata.uid } : {}),
+    ...(prev?.jobId ? { recordedJobId: prev.jobId } : {}),
+    creating: pending?.type === 'create' || pending?.type === 'recreate',
+    ...(spec.kafka.groupId ? { groupId: spec.kafka.groupId } : {}),
+    ...(pending?.type === 'alter' ? { alteringJobId: pending.jobId } : {}),
+  };
+  const ours = (o: ObservedJob) => isOurs(o, ownership);
 
   // ---------------------------------------------------------------- deletion
   if (resource.metadata.deletionTimestamp) {
@@ -287,7 +277,10 @@ export function plan(input: PlanInput): Plan {
     out.evidence = out.evidence.map((e) => redact(e, secrets));
     return out;
   };
-  const base = { ...observedStatus(observed, secrets, input.kafka) };
+  const base: RoutineLoadJobStatus = {
+    ...observedStatus(observed, secrets, input.kafka),
+    ...(observed ? { source: observedSource(observed, spec.kafka.brokers, input.kafka, prev?.source) } : {}),
+  };
   const heal: HealState = { attempts: 0, ...(prev?.autoResume as HealState | undefined) };
   const parts = partitionPlan(spec, prev?.partitions, input.kafka);
   const keep: RoutineLoadJobStatus = {
@@ -354,10 +347,12 @@ export function plan(input: PlanInput): Plan {
   const create = (start?: { partitions: number[]; offsets: string[] }) => {
     // A job that never consumed has no progress to carry: a plain CREATE starts it as the spec says.
     const from = start && start.partitions.length > 0 ? start : undefined;
+    const uid = resource.metadata.uid;
     sql(
       renderCreate(desired, {
         ...(target.desired !== undefined ? { desiredConcurrency: target.desired } : {}),
         ...(from ? { start: from } : {}),
+        ...(uid ? { groupId: ownerGroupId(jobName, uid) } : {}),
       }),
       from ? 'replacing the job with offsets carried over' : 'the job does not exist',
     );
@@ -406,7 +401,7 @@ export function plan(input: PlanInput): Plan {
     let fromCancelled = false;
     if (lastOurs?.state === 'CANCELLED') {
       const analysis = analyse({ observed: lastOurs, cluster });
-      const incident = incidentOf(heal, `${lastOurs.id}@cancelled`, lastOurs, generation, secrets);
+      const incident = incidentOf(heal, `${lastOurs.id}@cancelled`, lastOurs, generation, secrets, now);
       const d = decideHeal({
         analysis,
         policy: spec.autoResume,
@@ -438,6 +433,36 @@ export function plan(input: PlanInput): Plan {
       fromCancelled = true;
       keep.autoResume = d.state;
     }
+    // Our job is gone and StarRocks no longer shows how it ended (finished jobs are forgotten after
+    // label_keep_max_second, and at once when the database is dropped). It may have been stopped or cancelled:
+    // onCancelled decides, and the progress status recorded is where a replacement continues.
+    const vanished = prev?.jobId !== undefined && !lastOurs;
+    const restartNow = spec.restartNonce !== undefined && spec.restartNonce !== prev?.lastHandledRestartNonce;
+    if (vanished) {
+      const recreate =
+        restartNow || (policyOnCancelled(spec) === 'RecreateWhenTableExists' && input.tableExists === true);
+      if (!recreate) {
+        const why =
+          policyOnCancelled(spec) === 'RecreateWhenTableExists'
+            ? `waiting for table ${db}.${spec.table} to exist`
+            : 'autoResume.onCancelled is Fail';
+        const msg = `job ${db}.${jobName} (id ${prev.jobId}) is gone from StarRocks and its end is no longer shown (finished jobs are forgotten after label_keep_max_second; a dropped database forgets them at once); ${why}. Set a new spec.restartNonce to create it again from the progress in status${prev.progress ? '' : ' (none recorded: it would start where the spec says)'}`;
+        events.push({ type: 'Warning', reason: 'JobVanished', message: msg });
+        return finalize(
+          {
+            ...keep,
+            conditions: [
+              cond('Ready', 'False', 'JobVanished', msg),
+              cond('Synced', 'False', 'JobVanished', msg),
+              cond('Progressing', 'False', 'JobVanished', ''),
+              cond('Degraded', 'True', 'JobVanished', msg),
+            ],
+          },
+          policyOnCancelled(spec) === 'RecreateWhenTableExists' ? { requeueAfterSeconds: 15 } : {},
+        );
+      }
+      if (restartNow) keep.lastHandledRestartNonce = spec.restartNonce;
+    }
     const schema = input.schema;
     if (desired.format === 'avro' && schema && !schema.compatible && !schema.error) {
       const msg = `the latest schema of subject "${schema.subject}" does not fit table ${db}.${spec.table}, so the job is not created: ${schema.problems.map((p) => p.message).join('; ')}`;
@@ -457,16 +482,28 @@ export function plan(input: PlanInput): Plan {
     }
     if (!(pending?.type === 'create'))
       actions.push({ type: 'setPending', pending: { type: 'create', jobName, since } });
+    const to = sourceOfDesired(desired, input.kafka?.clusterId);
     if (lastOurs && (lastOurs.state === 'STOPPED' || fromCancelled)) {
       // Stopped behind our back, or cancelled and the table is back: continue where it stopped rather than
-      // replaying or skipping data.
-      create(carryOverOffsets(lastOurs, desired));
+      // replaying or skipping data (when it read the same topic of the same cluster).
+      const start = startAfter(nextPositions(lastOurs.progress), recordedSource(prev, lastOurs), desired, to);
+      create(start);
+      const reasonText = redact(lastOurs.reason?.message ?? 'no reason', secrets);
       events.push({
         type: 'Warning',
         reason: 'Recreated',
         message: fromCancelled
-          ? `job ${db}.${jobName} was cancelled (${lastOurs.reason?.message ?? 'no reason'}); the table exists again: recreated from its last progress`
-          : `job ${db}.${jobName} was stopped outside the operator; recreated from its last progress`,
+          ? `job ${db}.${jobName} was cancelled (${reasonText}); the table exists again: recreated (${start.note})`
+          : `job ${db}.${jobName} was stopped outside the operator; recreated (${start.note})`,
+      });
+    } else if (vanished) {
+      const positions = new Map(Object.entries(prev?.progress ?? {}).map(([p, o]) => [Number(p), o]));
+      const start = startAfter(positions, prev?.source, desired, to);
+      create(start);
+      events.push({
+        type: 'Warning',
+        reason: 'Recreated',
+        message: `job ${db}.${jobName} (id ${prev?.jobId}) was gone from StarRocks; recreated from the progress in status (${start.note})`,
       });
     } else {
       create();
@@ -477,16 +514,24 @@ export function plan(input: PlanInput): Plan {
 
   // ---------------------------------------------------------------- someone else's job
   if (!ours(observed)) {
-    if (spec.adoptionPolicy !== 'Adopt') {
-      const msg = `a job named ${jobName} already exists in database ${db} (id ${observed.id}) and was not created by this resource; set spec.adoptionPolicy: Adopt to manage it, or choose another spec.jobName`;
-      events.push({ type: 'Warning', reason: 'JobExists', message: msg });
+    const mark = markOf(observed);
+    // A job another resource owns is never touched, whatever this one's adoptionPolicy says: one owner per job.
+    const owner = input.claimedBy ?? (mark !== undefined ? 'another RoutineLoadJob (it carries its mark)' : undefined);
+    const adoptable = spec.adoptionPolicy === 'Adopt' && input.claimedBy === undefined;
+    if (!adoptable) {
+      const reason = owner && input.claimedBy ? 'Conflict' : 'JobExists';
+      const msg =
+        reason === 'Conflict'
+          ? `job ${db}.${jobName} (id ${observed.id}) belongs to RoutineLoadJob ${input.claimedBy}; this resource leaves it alone: choose another spec.jobName, or delete one of the two resources`
+          : `a job named ${jobName} already exists in database ${db} (id ${observed.id}) and was not created by this resource${owner ? ` (${owner})` : ''}; set spec.adoptionPolicy: Adopt to manage it, or choose another spec.jobName`;
+      events.push({ type: 'Warning', reason, message: msg });
       return finalize({
         ...keep,
         conditions: [
-          cond('Ready', 'False', 'JobExists', msg),
-          cond('Synced', 'False', 'JobExists', msg),
-          cond('Progressing', 'False', 'JobExists', ''),
-          cond('Degraded', 'False', 'JobExists', ''),
+          cond('Ready', 'False', reason, msg),
+          cond('Synced', 'False', reason, msg),
+          cond('Progressing', 'False', reason, ''),
+          cond('Degraded', 'False', reason, ''),
         ],
       });
     }
@@ -570,17 +615,30 @@ export function plan(input: PlanInput): Plan {
       events.push({ type: 'Normal', reason: 'Recreating', message: `recreating ${db}.${jobName}: ${what}` });
       return { ...inFlight('Recreating', `recreating: ${what}`), drifts: diff.drifts };
     }
-    const start = carryOverOffsets(observed, desired);
+    const start = startAfter(
+      nextPositions(observed.progress),
+      recordedSource(prev, observed),
+      desired,
+      sourceOfDesired(desired, input.kafka?.clusterId),
+    );
     actions.push({
       type: 'setPending',
-      pending: { type: 'recreate', stage: 'replacing', oldJobId: observed.id, resume, since, ...start },
+      pending: {
+        type: 'recreate',
+        stage: 'replacing',
+        oldJobId: observed.id,
+        resume,
+        since,
+        partitions: start.partitions,
+        offsets: start.offsets,
+      },
     });
     sql(renderStop(db, jobName), 'replaced by a new job');
     create(start);
     events.push({
       type: 'Normal',
       reason: 'Recreated',
-      message: `recreated ${db}.${jobName} (${what}); offsets carried over: ${start.partitions.map((p, i) => `${p}:${start.offsets[i]}`).join(', ')}`,
+      message: `recreated ${db}.${jobName} (${what}); ${start.note}`,
     });
     return { ...inFlight('Recreating', `recreating: ${what}`, { jobId: undefined }), drifts: diff.drifts };
   }
@@ -619,7 +677,7 @@ export function plan(input: PlanInput): Plan {
   // A job StarRocks paused: analyse, then act per policy, wait, or explain what a person has to fix.
   const healPaused = (o: ObservedJob): Plan => {
     const key = `${o.id}@${o.pauseTime ?? ''}`;
-    const incident = incidentOf(heal, key, o, generation, secrets);
+    const incident = incidentOf(heal, key, o, generation, secrets, now);
     // An FE restart erases the reason from SHOW; the one recorded for this very pause still holds.
     const recovered = !o.reason && incident.reason !== undefined;
     const seen = recovered ? { ...o, reason: incident.reason } : o;
@@ -631,6 +689,7 @@ export function plan(input: PlanInput): Plan {
       ...(input.decodeFailures ? { decodeFailures: input.decodeFailures } : {}),
       ...(generation !== undefined ? { generation } : {}),
       ...(incident.generation !== undefined ? { analysedGeneration: incident.generation } : {}),
+      ...(incident.seenTime ? { pauseSeenAt: new Date(incident.seenTime) } : {}),
     });
     if (recovered) analysis.evidence.push('the reason was recorded before an FE restart erased it from SHOW');
     const shownMax = Number(o.jobProperties.maxErrorNum);
@@ -708,10 +767,17 @@ export function plan(input: PlanInput): Plan {
           'moving past offsets Kafka no longer holds',
         );
         st.skippedMessages = (st.skippedMessages ?? 0) + action.skipped;
+        const kept = Object.keys(input.observed?.progress ?? {})
+          .map(Number)
+          .filter((p) => !action.partitions.includes(p))
+          .sort((a, b) => a - b);
+        const keptText = kept.length
+          ? `; partitions ${kept.join(',')} are in range and keep their offsets (0 messages replayed)`
+          : '';
         events.push({
           type: 'Warning',
           reason: 'OffsetsReset',
-          message: `Kafka no longer holds the job's next offsets; continuing at ${kafka}: ${action.skipped} messages skipped (${tag})`,
+          message: `Kafka no longer holds the job's next offsets; continuing at ${kafka}: ${action.skipped} messages skipped${keptText} (${tag})`,
         });
         break;
       }
@@ -867,6 +933,37 @@ export function plan(input: PlanInput): Plan {
   );
 }
 
+/**
+ * What the observed job reads, for status. Kafka's cluster id is taken from the operator's read when that read used
+ * the job's own brokers, else kept from the record of the same brokers.
+ */
+function observedSource(
+  o: ObservedJob,
+  specBrokers: string[],
+  kafka: TopicView | undefined,
+  recorded: SourceIdentity | undefined,
+): SourceIdentity {
+  const src = sourceOfJob(o);
+  const clusterId =
+    kafka?.clusterId !== undefined && specBrokers.join(',') === src.brokers
+      ? kafka.clusterId
+      : recorded?.brokers === src.brokers && recorded.topic === src.topic
+        ? recorded.clusterId
+        : undefined;
+  return clusterId !== undefined ? { ...src, clusterId } : src;
+}
+
+/** The source a final or paused job read, with the cluster id status recorded for it. */
+function recordedSource(prev: RoutineLoadJobStatus | undefined, o: ObservedJob): SourceIdentity {
+  const src = sourceOfJob(o);
+  const rec = prev?.source;
+  return rec?.clusterId !== undefined && rec.brokers === src.brokers ? { ...src, clusterId: rec.clusterId } : src;
+}
+
+function policyOnCancelled(spec: RoutineLoadJob['spec']): 'Fail' | 'RecreateWhenTableExists' {
+  return spec.autoResume?.onCancelled ?? AUTO_RESUME_DEFAULTS.onCancelled;
+}
+
 /** The healing record for the pause `key`: the same incident continues; a new one keeps the attempt count. */
 function incidentOf(
   heal: HealState,
@@ -874,9 +971,11 @@ function incidentOf(
   o: ObservedJob,
   generation: number | undefined,
   secrets: string[],
+  now: Date,
 ): HealState {
   if (heal.pauseKey === key) return heal;
-  const next: HealState = { ...heal, pauseKey: key };
+  // seenTime: facts read before it (a cached Kafka view) predate the pause and cannot justify moving offsets.
+  const next: HealState = { ...heal, pauseKey: key, seenTime: now.toISOString() };
   delete next.reason;
   delete next.resolvedSince;
   delete next.nextAttemptTime;
