@@ -7,7 +7,14 @@
 // operators).
 import { canonical, ExpressionError, parseColumnMapping, parseExpression, splitTopLevel } from '../starrocks/expr.ts';
 import type { ObservedJob } from '../starrocks/observed.ts';
-import { canAlter, JOB_PROPERTIES, normalizePropertyValue, SHOW_KEYS, supports } from '../starrocks/properties.ts';
+import {
+  canAlter,
+  isSecretKafkaSetting,
+  JOB_PROPERTIES,
+  normalizePropertyValue,
+  SHOW_KEYS,
+  supports,
+} from '../starrocks/properties.ts';
 import { type AlterChange, type KafkaEntry, registryEntry } from '../starrocks/sql.ts';
 import type { StarRocksVersion } from '../starrocks/version.ts';
 import type { DesiredJob } from './desired.ts';
@@ -268,12 +275,9 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
   const managed = new Set([...d.kafka.properties.map(([k]) => k), ...d.kafka.secretProperties.map(([k]) => k)]);
   for (const [k, v] of Object.entries(custom)) {
     if (managed.has(k) || k === 'group.id' || k === 'kafka_default_offsets' || k === 'client.id') continue;
-    recreate(
-      `spec.kafka.properties[${k}]`,
-      '(unset)',
-      v === REDACTED ? REDACTED : v,
-      'ALTER cannot remove a Kafka property',
-    );
+    // A setting that is (or was) secret is never shown: by its name, or because its value is one of the job's secrets.
+    const shown = v === REDACTED || isSecretKafkaSetting(k) || d.secrets.some((x) => v.includes(x)) ? REDACTED : v;
+    recreate(`spec.kafka.properties[${k}]`, '(unset)', shown, 'ALTER cannot remove a Kafka property');
   }
   for (const [k] of d.kafka.secretProperties) {
     if (custom[k] === undefined) {

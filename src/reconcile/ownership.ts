@@ -42,3 +42,36 @@ export function isOurs(o: ObservedJob, f: OwnershipFacts): boolean {
   // Unmarked: only a job carrying the user's own group while our CREATE is in flight (never "any job of the name").
   return f.creating && f.groupId !== undefined && o.customProperties['group.id'] === f.groupId;
 }
+
+/** Another resource as the shell knows it, reduced to what ownership needs. */
+export interface Claimant {
+  /** namespace/name, for messages. */
+  ref: string;
+  uid?: string;
+  /** Where its job lives: the StarRocks cluster (connection target), database and job name. */
+  target: string;
+  database: string;
+  jobName: string;
+  /** The job id its status records. */
+  jobId?: string;
+}
+
+/**
+ * The other live resource that owns `o`, if any: it recorded the job's id, or the job carries its mark, and it
+ * manages the same job name in the same database of the same StarRocks cluster.
+ */
+export function claimantOf(
+  self: Pick<Claimant, 'uid' | 'target' | 'database' | 'jobName'>,
+  o: ObservedJob,
+  others: Claimant[],
+): string | undefined {
+  const mark = markOf(o);
+  return others.find(
+    (c) =>
+      c.uid !== self.uid &&
+      c.target === self.target &&
+      c.database === self.database &&
+      c.jobName === self.jobName &&
+      (c.jobId === o.id || (mark !== undefined && c.uid === mark)),
+  )?.ref;
+}

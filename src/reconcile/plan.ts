@@ -69,7 +69,32 @@ export type Action =
   | { type: 'removeFinalizer' }
   | { type: 'setPending'; pending: PendingOperation }
   | { type: 'clearPending' }
-  | { type: 'sql'; statement: Statement; why: string };
+  | { type: 'sql'; statement: Statement; why: string; onRefused?: Refusal };
+
+/** What the shell does when StarRocks refuses a statement (not when it cannot be reached). */
+export interface Refusal {
+  /** Identity of the statement (its redacted text and the Secret revisions), kept in status.rejectedChange. */
+  fingerprint: string;
+  /** Sent right after the refusal: the RESUME of a job paused for the refused change. */
+  undo?: Statement;
+  /** Refusals of the same statement before this one. */
+  attempts?: number;
+}
+
+/** When a refused statement is tried again: 1 min, doubling, at most 1 h (a changed spec tries at once). */
+export function refusalRetrySeconds(attempts: number): number {
+  return Math.min(3600, 60 * 2 ** Math.max(0, attempts - 1));
+}
+
+/** A short, stable identity of a text (FNV-1a, 32 bits, hex). */
+export function fingerprintOf(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
 
 export interface PlanEvent {
   type: 'Normal' | 'Warning';
@@ -275,6 +300,10 @@ export function plan(input: PlanInput): Plan {
   const analyse = (a: Parameters<typeof analysePause>[0]): Analysis => {
     const out = analysePause(a);
     out.evidence = out.evidence.map((e) => redact(e, secrets));
+    out.summary = redact(out.summary, secrets);
+    if (out.fix) out.fix = redact(out.fix, secrets);
+    if (out.waitingFor) out.waitingFor = redact(out.waitingFor, secrets);
+    if (out.rejectedRows) out.rejectedRows = out.rejectedRows.map((r) => redact(r, secrets));
     return out;
   };
   const base: RoutineLoadJobStatus = {
@@ -292,17 +321,46 @@ export function plan(input: PlanInput): Plan {
     ...(prev?.progress && !observed ? { progress: prev.progress } : {}),
   };
 
-  // ---------------------------------------------------------------- invalid spec: change nothing
+  // ---------------------------------------------------------------- invalid spec: change nothing, keep healing
   if (!input.desired.ok) {
     const msg = input.desired.problems.map((p) => `${p.field}: ${p.message}`).join('; ');
     events.push({ type: 'Warning', reason: 'InvalidSpec', message: msg });
+    const invalidSynced = cond('Synced', 'False', 'InvalidSpec', msg);
+    const wanted = (spec.state ?? 'Running') === 'Running';
+    if (observed?.state === 'PAUSED' && ours(observed) && wanted) {
+      const pausedForChange =
+        (pending?.type === 'alter' && pending.resume) ||
+        (pending?.type === 'recreate' && pending.stage === 'pausing' && pending.resume);
+      if (pausedForChange) {
+        // We paused it for a change the spec no longer describes: give the job back to its previous settings.
+        sql(renderResume(db, jobName), 'the spec became invalid before the change was applied');
+        actions.push({ type: 'clearPending' });
+        return finalize({
+          ...keep,
+          ...base,
+          conditions: [
+            cond('Ready', 'False', 'InvalidSpec', msg),
+            invalidSynced,
+            cond('Progressing', 'True', 'Resuming', 'resuming the job paused for an abandoned change'),
+            cond('Degraded', 'False', 'InvalidSpec', ''),
+          ],
+        });
+      }
+      const byUser =
+        observed.reason?.code === ReasonCode.manualPause || (!observed.reason && prev?.pausedBy === 'User');
+      if (!byUser) {
+        const status = { ...keep, ...base, ...(pending ? { pendingOperation: pending } : {}) };
+        const ctx = { input, spec, db, jobName, generation, now, seed, heal, secrets, status, cond, sql, events };
+        return healPaused({ ...ctx, synced: invalidSynced, analyse, finalize }, observed);
+      }
+    }
     return finalize({
       ...keep,
       ...base,
       ...(pending ? { pendingOperation: pending } : {}),
       conditions: [
         cond('Ready', observed?.state === 'RUNNING' ? 'True' : 'False', 'InvalidSpec', msg),
-        cond('Synced', 'False', 'InvalidSpec', msg),
+        invalidSynced,
         cond('Progressing', 'False', 'InvalidSpec', 'waiting for a valid spec'),
         cond('Degraded', 'False', 'InvalidSpec', ''),
       ],
@@ -645,21 +703,45 @@ export function plan(input: PlanInput): Plan {
 
   // ---------------------------------------------------------------- alterable changes
   const alterDrifts = diff.drifts.filter((d) => d.kind === 'alter');
+  let rejection: { record: NonNullable<RoutineLoadJobStatus['rejectedChange']>; message: string } | undefined;
   if (!isEmptyAlter(diff.alter)) {
     const resume = wantRunning && (live || pausedByUs || observed.reason?.code === ReasonCode.manualPause);
-    if (pending?.type !== 'alter')
-      actions.push({ type: 'setPending', pending: { type: 'alter', jobId: observed.id, resume, since } });
-    if (live) sql(renderPause(db, jobName), 'ALTER needs a paused job');
-    sql(renderAlter(db, jobName, diff.alter, desired.secrets), alterDrifts.map((d) => d.field).join(', '));
-    if (resume || (pending?.type === 'alter' && pending.resume && wantRunning))
-      sql(renderResume(db, jobName), 'resuming after ALTER');
-    actions.push({ type: 'clearPending' });
-    events.push({
-      type: 'Normal',
-      reason: 'Altered',
-      message: `ALTER ROUTINE LOAD ${db}.${jobName}: ${alterDrifts.map((d) => `${d.field} ${d.observed} → ${d.desired}`).join('; ')}`,
-    });
-    return { ...inFlight('Altering', `applying ${alterDrifts.map((d) => d.field).join(', ')}`), drifts: diff.drifts };
+    const alter = renderAlter(db, jobName, diff.alter, desired.secrets);
+    const fingerprint = fingerprintOf(`${alter.redacted}\u0000${desired.secretRevisions}`);
+    const refused = prev?.rejectedChange;
+    const due = !refused?.retryAfter || Date.parse(refused.retryAfter) <= now.getTime();
+    if (refused?.fingerprint === fingerprint && !due) {
+      // StarRocks refused this very ALTER: the job runs as it was (and is healed as usual) until the spec changes
+      // or the retry is due.
+      rejection = {
+        record: refused,
+        message: `StarRocks refused the change (${alterDrifts.map((d) => d.field).join(', ')}): ${refused.message}; the job runs with its previous settings; the same ALTER is tried again at ${refused.retryAfter} (a changed spec at once)`,
+      };
+    } else {
+      if (pending?.type !== 'alter')
+        actions.push({ type: 'setPending', pending: { type: 'alter', jobId: observed.id, resume, since } });
+      if (live) sql(renderPause(db, jobName), 'ALTER needs a paused job');
+      const resumeAfter = resume || (pending?.type === 'alter' && pending.resume && wantRunning);
+      actions.push({
+        type: 'sql',
+        statement: alter,
+        why: alterDrifts.map((d) => d.field).join(', '),
+        // Refused: a job we paused for it is resumed at once (it keeps running as it was) and the refusal recorded.
+        onRefused: {
+          fingerprint,
+          ...(resumeAfter ? { undo: renderResume(db, jobName) } : {}),
+          ...(refused?.fingerprint === fingerprint ? { attempts: refused.attempts } : {}),
+        },
+      });
+      if (resumeAfter) sql(renderResume(db, jobName), 'resuming after ALTER');
+      actions.push({ type: 'clearPending' });
+      events.push({
+        type: 'Normal',
+        reason: 'Altered',
+        message: `ALTER ROUTINE LOAD ${db}.${jobName}: ${alterDrifts.map((d) => `${d.field} ${d.observed} → ${d.desired}`).join('; ')}`,
+      });
+      return { ...inFlight('Altering', `applying ${alterDrifts.map((d) => d.field).join(', ')}`), drifts: diff.drifts };
+    }
   }
 
   // ---------------------------------------------------------------- in sync: desired state
@@ -671,139 +753,29 @@ export function plan(input: PlanInput): Plan {
     concurrency: concStatus,
     appliedHash: desired.secretRevisions,
     ...(restart ? { lastHandledRestartNonce: spec.restartNonce } : {}),
+    ...(rejection ? { rejectedChange: rejection.record } : {}),
   };
-  const synced = cond('Synced', 'True', 'Synced', 'StarRocks job matches the spec');
+  const synced = rejection
+    ? cond('Synced', 'False', 'ChangeRejected', rejection.message)
+    : cond('Synced', 'True', 'Synced', 'StarRocks job matches the spec');
 
-  // A job StarRocks paused: analyse, then act per policy, wait, or explain what a person has to fix.
-  const healPaused = (o: ObservedJob): Plan => {
-    const key = `${o.id}@${o.pauseTime ?? ''}`;
-    const incident = incidentOf(heal, key, o, generation, secrets, now);
-    // An FE restart erases the reason from SHOW; the one recorded for this very pause still holds.
-    const recovered = !o.reason && incident.reason !== undefined;
-    const seen = recovered ? { ...o, reason: incident.reason } : o;
-    const analysis = analyse({
-      observed: seen,
-      cluster,
-      ...(input.kafka ? { kafka: input.kafka } : {}),
-      ...(input.errorLog ? { errorLog: input.errorLog } : {}),
-      ...(input.decodeFailures ? { decodeFailures: input.decodeFailures } : {}),
-      ...(generation !== undefined ? { generation } : {}),
-      ...(incident.generation !== undefined ? { analysedGeneration: incident.generation } : {}),
-      ...(incident.seenTime ? { pauseSeenAt: new Date(incident.seenTime) } : {}),
-    });
-    if (recovered) analysis.evidence.push('the reason was recorded before an FE restart erased it from SHOW');
-    const shownMax = Number(o.jobProperties.maxErrorNum);
-    const d = decideHeal({
-      analysis,
-      policy: spec.autoResume,
-      state: incident,
-      now,
-      seed,
-      ...(cluster.feSchedulerIntervalMs !== undefined ? { feSchedulerIntervalMs: cluster.feSchedulerIntervalMs } : {}),
-      maxErrorNumber: Number.isFinite(shownMax) ? shownMax : (spec.properties?.maxErrorNumber ?? 0),
-    });
-    const what = `${analysis.summary} (${analysis.cause})`;
-    const paused = { ...status, pausedBy: 'StarRocks' as const, analysis: analysisStatus(analysis, d.why) };
-    if (d.kind === 'act') {
-      const action = d.action;
-      const st: HealState = { ...d.state };
-      actHeal(action, analysis, st);
-      return finalize(
-        {
-          ...paused,
-          autoResume: st,
-          conditions: [
-            cond('Ready', 'False', analysis.cause, what),
-            synced,
-            cond('Progressing', 'True', 'AutoResuming', d.why),
-            cond('Degraded', 'True', analysis.cause, `${what}: ${d.why}`),
-          ],
-        },
-        { requeueAfterSeconds: 2 },
-      );
-    }
-    const waiting = d.kind === 'wait';
-    events.push({
-      type: 'Warning',
-      reason: 'PausedByStarRocks',
-      message: `${what}; ${d.why}${!waiting && analysis.fix ? `. To fix: ${analysis.fix}` : ''}`,
-    });
-    const retry =
-      d.kind === 'wait' ? Math.max(1, Math.ceil((d.retryAt.getTime() - now.getTime()) / 1000)) : d.recheckAfterSeconds;
-    return finalize(
-      {
-        ...paused,
-        autoResume: d.state,
-        conditions: [
-          cond('Ready', 'False', analysis.cause, what),
-          synced,
-          cond('Progressing', waiting ? 'True' : 'False', waiting ? 'WaitingToResume' : analysis.cause, d.why),
-          cond('Degraded', 'True', analysis.cause, `${what}: ${d.why}`),
-        ],
-      },
-      retry !== undefined ? { requeueAfterSeconds: retry } : {},
-    );
-  };
-
-  const actHeal = (action: HealAction, analysis: Analysis, st: HealState) => {
-    const tag = `${analysis.cause}, attempt ${st.attempts}${spec.autoResume?.maxAttempts ? ` of ${spec.autoResume.maxAttempts}` : ''}`;
-    switch (action.kind) {
-      case 'resetOffsets': {
-        const kafka = action.partitions.map((p, i) => `${p}:${action.offsets[i]}`).join(', ');
-        sql(
-          renderAlter(
-            db,
-            jobName,
-            {
-              load: {},
-              properties: [],
-              kafka: [
-                { key: 'kafka_partitions', value: action.partitions.join(',') },
-                { key: 'kafka_offsets', value: action.offsets.join(',') },
-              ],
-            },
-            desired.secrets,
-          ),
-          'moving past offsets Kafka no longer holds',
-        );
-        st.skippedMessages = (st.skippedMessages ?? 0) + action.skipped;
-        const kept = Object.keys(input.observed?.progress ?? {})
-          .map(Number)
-          .filter((p) => !action.partitions.includes(p))
-          .sort((a, b) => a - b);
-        const keptText = kept.length
-          ? `; partitions ${kept.join(',')} are in range and keep their offsets (0 messages replayed)`
-          : '';
-        events.push({
-          type: 'Warning',
-          reason: 'OffsetsReset',
-          message: `Kafka no longer holds the job's next offsets; continuing at ${kafka}: ${action.skipped} messages skipped${keptText} (${tag})`,
-        });
-        break;
-      }
-      case 'raiseMaxErrorNumber':
-        sql(
-          renderAlter(db, jobName, { load: {}, properties: [['max_error_number', String(action.value)]], kafka: [] }),
-          'raising max_error_number within autoResume.maxErrorNumberLimit',
-        );
-        st.raisedMaxErrorNumber = action.value;
-        st.raisedFrom = spec.properties?.maxErrorNumber ?? 0;
-        events.push({
-          type: 'Warning',
-          reason: 'MaxErrorNumberRaised',
-          message: `raised max_error_number to ${action.value} (limit ${spec.autoResume?.maxErrorNumberLimit}) after: ${analysis.evidence[0] ?? analysis.summary} (${tag})`,
-        });
-        break;
-      case 'resume':
-      case 'recreate':
-        break;
-    }
-    sql(renderResume(db, jobName), `auto-resume: ${analysis.cause}`);
-    events.push({
-      type: 'Normal',
-      reason: 'AutoResumed',
-      message: `RESUME ROUTINE LOAD ${db}.${jobName}: ${analysis.summary} (${tag})`,
-    });
+  const healCtx: HealContext = {
+    input,
+    spec,
+    db,
+    jobName,
+    generation,
+    now,
+    seed,
+    heal,
+    secrets,
+    status,
+    synced,
+    cond,
+    sql,
+    events,
+    analyse,
+    finalize,
   };
   if (!wantRunning) {
     if (live) {
@@ -877,7 +849,7 @@ export function plan(input: PlanInput): Plan {
         { requeueAfterSeconds: 2 },
       );
     }
-    return healPaused(observed);
+    return healPaused(healCtx, observed);
   }
 
   // Running for stableAfterSeconds since the last automatic action: the next incident starts a fresh count.
@@ -911,26 +883,191 @@ export function plan(input: PlanInput): Plan {
     });
   }
   const scheduling = observed.state === 'NEED_SCHEDULE' || restart || rescaling;
+  const retryRefused = rejection?.record.retryAfter
+    ? Math.max(1, Math.ceil((Date.parse(rejection.record.retryAfter) - now.getTime()) / 1000))
+    : undefined;
+  const requeue = scheduling
+    ? 5
+    : stab.retryAt
+      ? Math.max(1, Math.ceil((stab.retryAt.getTime() - now.getTime()) / 1000))
+      : retryRefused;
   return finalize(
     {
       ...status,
       conditions: [
-        scheduling
-          ? cond('Ready', 'False', 'Scheduling', 'StarRocks is scheduling the job')
-          : cond('Ready', 'True', 'Running', `job is ${observed.unstable ? 'UNSTABLE (lagging)' : 'RUNNING'}`),
+        rejection
+          ? cond('Ready', 'False', 'ChangeRejected', rejection.message)
+          : scheduling
+            ? cond('Ready', 'False', 'Scheduling', 'StarRocks is scheduling the job')
+            : cond('Ready', 'True', 'Running', `job is ${observed.unstable ? 'UNSTABLE (lagging)' : 'RUNNING'}`),
         synced,
         cond('Progressing', scheduling ? 'True' : 'False', scheduling ? 'Scheduling' : 'Running', ''),
-        observed.unstable
-          ? cond('Degraded', 'True', 'Unstable', observed.reason?.message ?? 'the job lags behind its topic')
-          : cond('Degraded', 'False', 'Running', ''),
+        rejection
+          ? cond('Degraded', 'True', 'ChangeRejected', rejection.message)
+          : observed.unstable
+            ? cond('Degraded', 'True', 'Unstable', observed.reason?.message ?? 'the job lags behind its topic')
+            : cond('Degraded', 'False', 'Running', ''),
       ],
     },
-    scheduling
-      ? { requeueAfterSeconds: 5 }
-      : stab.retryAt
-        ? { requeueAfterSeconds: Math.max(1, Math.ceil((stab.retryAt.getTime() - now.getTime()) / 1000)) }
-        : {},
+    requeue !== undefined ? { requeueAfterSeconds: Math.min(requeue, retryRefused ?? requeue) } : {},
   );
+}
+
+/** What healing a paused job needs from the plan in progress (read-only values and the plan's output sinks). */
+interface HealContext {
+  input: PlanInput;
+  spec: RoutineLoadJob['spec'];
+  db: string;
+  jobName: string;
+  generation: number | undefined;
+  now: Date;
+  seed: string;
+  heal: HealState;
+  secrets: string[];
+  /** Status of the job as it is (the paused-job fields are added here). */
+  status: RoutineLoadJobStatus;
+  /** The Synced condition the plan arrived at (in sync, a refused change, or an invalid spec). */
+  synced: Condition;
+  cond: (type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string) => Condition;
+  sql: (statement: Statement, why: string) => void;
+  events: PlanEvent[];
+  analyse: (a: Parameters<typeof analysePause>[0]) => Analysis;
+  finalize: (status: RoutineLoadJobStatus, extra?: Partial<Plan>) => Plan;
+}
+
+/** A job StarRocks paused: analyse, then act per policy, wait, or explain what a person has to fix. */
+function healPaused(ctx: HealContext, o: ObservedJob): Plan {
+  const { input, spec, generation, now, seed, heal, secrets, status, synced, cond, events, analyse, finalize } = ctx;
+  const cluster = input.cluster;
+  const key = `${o.id}@${o.pauseTime ?? ''}`;
+  const incident = incidentOf(heal, key, o, generation, secrets, now);
+  // An FE restart erases the reason from SHOW; the one recorded for this very pause still holds.
+  const recovered = !o.reason && incident.reason !== undefined;
+  const seen = recovered ? { ...o, reason: incident.reason } : o;
+  const analysis = analyse({
+    observed: seen,
+    cluster,
+    ...(input.kafka ? { kafka: input.kafka } : {}),
+    ...(input.errorLog ? { errorLog: input.errorLog } : {}),
+    ...(input.decodeFailures ? { decodeFailures: input.decodeFailures } : {}),
+    ...(generation !== undefined ? { generation } : {}),
+    ...(incident.generation !== undefined ? { analysedGeneration: incident.generation } : {}),
+    ...(incident.seenTime ? { pauseSeenAt: new Date(incident.seenTime) } : {}),
+  });
+  if (recovered) analysis.evidence.push('the reason was recorded before an FE restart erased it from SHOW');
+  const shownMax = Number(o.jobProperties.maxErrorNum);
+  const d = decideHeal({
+    analysis,
+    policy: spec.autoResume,
+    state: incident,
+    now,
+    seed,
+    ...(cluster.feSchedulerIntervalMs !== undefined ? { feSchedulerIntervalMs: cluster.feSchedulerIntervalMs } : {}),
+    maxErrorNumber: Number.isFinite(shownMax) ? shownMax : (spec.properties?.maxErrorNumber ?? 0),
+  });
+  const what = `${analysis.summary} (${analysis.cause})`;
+  const paused = { ...status, pausedBy: 'StarRocks' as const, analysis: analysisStatus(analysis, d.why) };
+  if (d.kind === 'act') {
+    const action = d.action;
+    const st: HealState = { ...d.state };
+    actHeal(ctx, action, analysis, st);
+    return finalize(
+      {
+        ...paused,
+        autoResume: st,
+        conditions: [
+          cond('Ready', 'False', analysis.cause, what),
+          synced,
+          cond('Progressing', 'True', 'AutoResuming', d.why),
+          cond('Degraded', 'True', analysis.cause, `${what}: ${d.why}`),
+        ],
+      },
+      { requeueAfterSeconds: 2 },
+    );
+  }
+  const waiting = d.kind === 'wait';
+  events.push({
+    type: 'Warning',
+    reason: 'PausedByStarRocks',
+    message: `${what}; ${d.why}${!waiting && analysis.fix ? `. To fix: ${analysis.fix}` : ''}`,
+  });
+  const retry =
+    d.kind === 'wait' ? Math.max(1, Math.ceil((d.retryAt.getTime() - now.getTime()) / 1000)) : d.recheckAfterSeconds;
+  return finalize(
+    {
+      ...paused,
+      autoResume: d.state,
+      conditions: [
+        cond('Ready', 'False', analysis.cause, what),
+        synced,
+        cond('Progressing', waiting ? 'True' : 'False', waiting ? 'WaitingToResume' : analysis.cause, d.why),
+        cond('Degraded', 'True', analysis.cause, `${what}: ${d.why}`),
+      ],
+    },
+    retry !== undefined ? { requeueAfterSeconds: retry } : {},
+  );
+}
+
+function actHeal(ctx: HealContext, action: HealAction, analysis: Analysis, st: HealState): void {
+  const { input, spec, db, jobName, secrets, sql, events } = ctx;
+  const tag = `${analysis.cause}, attempt ${st.attempts}${spec.autoResume?.maxAttempts ? ` of ${spec.autoResume.maxAttempts}` : ''}`;
+  switch (action.kind) {
+    case 'resetOffsets': {
+      const kafka = action.partitions.map((p, i) => `${p}:${action.offsets[i]}`).join(', ');
+      sql(
+        renderAlter(
+          db,
+          jobName,
+          {
+            load: {},
+            properties: [],
+            kafka: [
+              { key: 'kafka_partitions', value: action.partitions.join(',') },
+              { key: 'kafka_offsets', value: action.offsets.join(',') },
+            ],
+          },
+          secrets,
+        ),
+        'moving past offsets Kafka no longer holds',
+      );
+      st.skippedMessages = (st.skippedMessages ?? 0) + action.skipped;
+      const kept = Object.keys(input.observed?.progress ?? {})
+        .map(Number)
+        .filter((p) => !action.partitions.includes(p))
+        .sort((a, b) => a - b);
+      const keptText = kept.length
+        ? `; partitions ${kept.join(',')} are in range and keep their offsets (0 messages replayed)`
+        : '';
+      events.push({
+        type: 'Warning',
+        reason: 'OffsetsReset',
+        message: `Kafka no longer holds the job's next offsets; continuing at ${kafka}: ${action.skipped} messages skipped${keptText} (${tag})`,
+      });
+      break;
+    }
+    case 'raiseMaxErrorNumber':
+      sql(
+        renderAlter(db, jobName, { load: {}, properties: [['max_error_number', String(action.value)]], kafka: [] }),
+        'raising max_error_number within autoResume.maxErrorNumberLimit',
+      );
+      st.raisedMaxErrorNumber = action.value;
+      st.raisedFrom = spec.properties?.maxErrorNumber ?? 0;
+      events.push({
+        type: 'Warning',
+        reason: 'MaxErrorNumberRaised',
+        message: `raised max_error_number to ${action.value} (limit ${spec.autoResume?.maxErrorNumberLimit}) after: ${analysis.evidence[0] ?? analysis.summary} (${tag})`,
+      });
+      break;
+    case 'resume':
+    case 'recreate':
+      break;
+  }
+  sql(renderResume(db, jobName), `auto-resume: ${analysis.cause}`);
+  events.push({
+    type: 'Normal',
+    reason: 'AutoResumed',
+    message: `RESUME ROUTINE LOAD ${db}.${jobName}: ${analysis.summary} (${tag})`,
+  });
 }
 
 /**
