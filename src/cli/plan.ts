@@ -3,7 +3,8 @@
 
 import { jobNameOf } from '../api/routineloadjob.ts';
 import { resolveDesired } from '../reconcile/desired.ts';
-import { FINALIZER, plan } from '../reconcile/plan.ts';
+import { FINALIZER, type Plan } from '../reconcile/plan.ts';
+import { planSequence } from '../reconcile/sequence.ts';
 import { createStarRocksClient, type FrontendAddress } from '../starrocks/client.ts';
 import { readClusterFacts, selectJob } from '../starrocks/facts.ts';
 import { loadManifest } from './manifest.ts';
@@ -74,7 +75,8 @@ export async function planCommand(
       const { observed, history } = selectJob(await client.showAllRoutineLoad(job.spec.database), name);
       // The CLI has no status: an existing job with the job's name is taken to be the one the manifest manages.
       const status = observed ? { jobId: observed.id } : {};
-      const p = plan({
+      // Every stage a change takes (a recreate is PAUSE now, STOP and CREATE once the job is paused).
+      const stages = planSequence({
         resource: { metadata: { ...job.metadata, finalizers: [FINALIZER] }, spec: job.spec, status },
         desired,
         ...(observed ? { observed } : {}),
@@ -82,8 +84,15 @@ export async function planCommand(
         cluster,
         now: new Date(),
       });
-      const statements = p.actions.flatMap((a) =>
-        a.type === 'sql' ? [{ kind: a.statement.kind, sql: a.statement.redacted, why: a.why }] : [],
+      const p = stages[0]?.plan as Plan;
+      const statements = stages.flatMap((st, stage) =>
+        st.statements.flatMap((a) =>
+          a.type === 'sql' ? [{ stage: stage + 1, kind: a.statement.kind, sql: a.statement.redacted, why: a.why }] : [],
+        ),
+      );
+      // Where a new job starts reading, and whether anything is skipped or loaded twice.
+      const notes = stages.flatMap((st) =>
+        st.plan.events.filter((e) => ['Created', 'Recreated', 'Recreating'].includes(e.reason)).map((e) => e.message),
       );
       if (!desired.ok) failed = true;
       if (statements.length > 0) changes = true;
@@ -95,6 +104,7 @@ export async function planCommand(
         ...(observed ? { id: observed.id } : {}),
         drifts: p.drifts,
         statements,
+        notes,
         ...(synced && synced.status !== 'True' ? { blocked: synced.message } : {}),
       });
       if (opts.output === 'text') {
@@ -118,7 +128,15 @@ export async function planCommand(
         if (statements.length === 0) {
           out.write(synced && synced.status !== 'True' ? `  no action: ${synced.message}\n` : '  no changes\n');
         }
-        for (const [i, s] of statements.entries()) out.write(`  ${i + 1}. ${s.sql.replaceAll('\n', '\n     ')};\n`);
+        const staged = stages.length > 1;
+        for (const [i, s] of statements.entries()) {
+          if (staged && (i === 0 || statements[i - 1]?.stage !== s.stage))
+            out.write(
+              `  stage ${s.stage}${s.stage === 1 ? ' (now)' : ' (next reconcile, after the stage before took effect)'}:\n`,
+            );
+          out.write(`  ${i + 1}. ${s.sql.replaceAll('\n', '\n     ')};\n`);
+        }
+        for (const n of notes) out.write(`  note: ${n}\n`);
         out.write('\n');
       }
     }

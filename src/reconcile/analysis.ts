@@ -113,7 +113,10 @@ export function analysePause(input: AnalysisInput): Analysis {
     case ReasonCode.createTasks:
       return transient('TxnBeginFailed', 'StarRocks could not begin a load transaction', evidence);
     case ReasonCode.tasksAbort:
-      if (/Offset out of range|is greater than the latest offset|offset \d+ has no data/i.test(text))
+      // The BE's own wording since 3.x: "<errstr>, this is no data in partition: <p> at offset: <o>".
+      if (
+        /Offset out of range|is greater than the latest offset|offset \d+ has no data|no data in partition/i.test(text)
+      )
         return offsetOutOfRange(input, evidence);
       break;
   }
