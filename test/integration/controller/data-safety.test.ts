@@ -2,8 +2,12 @@
 // running operator, the real kube-apiserver, real Kafka and the FE emulator. Each test checks rows in the table
 // (nothing lost, nothing twice), what the operator sent (the emulator's statement log) and what users read.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type kafkajs from 'kafkajs';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import type { Operator } from '../../../src/controller/controller.ts';
@@ -240,20 +244,35 @@ test('4. two resources, one job name: one owner, the other gets a condition and 
   timeout: 150_000,
 }, async () => {
   const ns2 = await secondNamespace();
-  await operator.stop();
-  operator = await startOperatorFor(w, logLines, [ns2]);
   const objects = kubeConfig().makeApiClient(CustomObjectsApi);
-  const { job } = await topicJob('owner', 1, { jobName: 'shared_name' });
+  const { topic, job } = await topicJob('owner', 1, { jobName: 'shared_name' });
+  await w.create(job);
+  await produce(topic, range(40_000, 5));
+  await waitIds('the owner loads', 40_000, 40_100, 5);
+  // The rival's CREATE was refused with "Name ... already used" and its intent kept (the reply of a CREATE may be
+  // lost, so a refusal cannot tell "mine" from "someone else's"): exactly the state it is left in.
+  await operator.stop();
   const rival: RoutineLoadJob = {
     ...job,
     metadata: { name: 'rival', namespace: ns2 },
     spec: { ...job.spec, table: 'orders', adoptionPolicy: 'Never' },
   };
-  // Both at once: each may find the name free and send its CREATE.
-  await Promise.all([
-    w.create(job),
-    objects.createNamespacedCustomObject({ group, version, namespace: ns2, plural, body: rival }),
-  ]);
+  await objects.createNamespacedCustomObject({ group, version, namespace: ns2, plural, body: rival });
+  await objects.patchNamespacedCustomObjectStatus(
+    {
+      group,
+      version,
+      namespace: ns2,
+      plural,
+      name: 'rival',
+      body: {
+        status: { pendingOperation: { type: 'create', jobName: 'shared_name', since: new Date().toISOString() } },
+      },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+  w.emu.clearStatements();
+  operator = await startOperatorFor(w, logLines, [ns2]);
   const getRival = async () =>
     (await objects.getNamespacedCustomObject({
       group,
@@ -262,27 +281,22 @@ test('4. two resources, one job name: one owner, the other gets a condition and 
       plural,
       name: 'rival',
     })) as RoutineLoadJob;
-  const loser = await waitFor('one of the two reports the clash', async () => {
-    const a = await status('owner');
-    const b = (await getRival()).status;
-    const clash = (s: RoutineLoadJob['status']) => ['JobExists', 'Conflict'].includes(cond(s, 'Ready')?.reason ?? '');
-    if (clash(a) && b?.state === 'RUNNING') return 'owner';
-    if (clash(b) && a?.state === 'RUNNING') return 'rival';
-    return undefined;
+  const clash = await waitFor('the rival reports the clash', async () => {
+    const s = (await getRival()).status;
+    return ['Conflict', 'JobExists'].includes(cond(s, 'Ready')?.reason ?? '') ? s : undefined;
   });
-  w.emu.clearStatements();
-  await new Promise((r) => setTimeout(r, 8000));
-  const verbs = w.verbs('shared_name');
-  assert.deepEqual(verbs, [], `no statement on the job once it has an owner: ${verbs.join(' ')}`);
-  // Deleting the one that does not own the job leaves the job running.
-  if (loser === 'owner') await w.remove('owner');
-  else await objects.deleteNamespacedCustomObject({ group, version, namespace: ns2, plural, name: 'rival' });
+  assert.equal(cond(clash, 'Ready')?.reason, 'Conflict', 'the owner is another live resource');
+  assert.match(cond(clash, 'Ready')?.message ?? '', /belongs to RoutineLoadJob op-[^/]+\/owner/);
+  await new Promise((r) => setTimeout(r, 6000));
+  assert.deepEqual(w.verbs('shared_name'), [], 'no statement on the owner’s job');
+  // Deleting the rival leaves the owner's job running, and the owner keeps loading.
+  await objects.deleteNamespacedCustomObject({ group, version, namespace: ns2, plural, name: 'rival' });
   await new Promise((r) => setTimeout(r, 4000));
   assert.equal(count(w.verbs('shared_name'), 'STOP'), 0, 'the owner’s job is not stopped');
-  assert.ok(w.emu.jobs().some((j) => j.name === 'shared_name' && j.state === 'RUNNING'));
-  if (loser === 'owner')
-    await objects.deleteNamespacedCustomObject({ group, version, namespace: ns2, plural, name: 'rival' });
-  else await w.remove('owner');
+  await produce(topic, range(40_005, 5));
+  await waitIds('the owner keeps loading', 40_000, 40_100, 10);
+  assert.deepEqual(await idsIn(40_000, 40_100), range(40_000, 10));
+  await w.remove('owner');
 });
 
 test('5. a refused ALTER: the job we paused runs again at once, Ready=False with the error, no PAUSE/ALTER loop', {
@@ -350,14 +364,64 @@ test('6. specs that made the reconcile throw: InvalidSpec, and the existing job 
   await w.remove('throws');
 });
 
-test('7. secrets: never in status, events or logs, even when StarRocks echoes them in a reason', {
+const CLI = new URL('../../../src/cli/main.ts', import.meta.url).pathname;
+
+/** `routine-load-operator plan` on a manifest, against the emulator (spawned: the emulator lives in this process). */
+async function cliPlan(docs: object[]): Promise<{ status: number | null; out: string }> {
+  const path = join(tmpdir(), `plan-${process.pid}-${Date.now()}.json`);
+  writeFileSync(path, docs.map((d) => JSON.stringify(d)).join('\n---\n'));
+  const child = spawn(
+    process.execPath,
+    [CLI, 'plan', '-f', path, '--fe', `mysql://root@127.0.0.1:${w.emu.mysqlPort}`],
+    {
+      env: { ...process.env, STARROCKS_PASSWORD: w.password },
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { status, out };
+}
+
+test('7. secrets: plan never prints a setting that was secret; refusals that echo one are masked everywhere', {
   timeout: 120_000,
 }, async () => {
+  const jaas = `org.apache.kafka.common.security.plain.PlainLoginModule required password="${uniqueName('hunter2')}";`;
+  await kubeConfig()
+    .makeApiClient(CoreV1Api)
+    .createNamespacedSecret({ namespace: w.ns, body: { metadata: { name: 'kafka-jaas' }, stringData: { jaas } } });
   const { topic, job } = await topicJob('secrets', 1);
+  job.spec.kafka.secretProperties = {
+    ...job.spec.kafka.secretProperties,
+    'sasl.jaas.config': { name: 'kafka-jaas', key: 'jaas' },
+  };
   await w.create(job);
   await produce(topic, range(70_000, 3));
   await waitIds('3 rows', 70_000, 70_100, 3);
-  // An error text that carries the SASL password, classified correctly although the password is masked in it.
+  // The manifest no longer names the JAAS config: plan shows the removal without its value.
+  const { 'sasl.jaas.config': _, ...rest } = job.spec.kafka.secretProperties ?? {};
+  const manifest = {
+    ...job,
+    metadata: { name: 'secrets', namespace: w.ns },
+    spec: { ...job.spec, kafka: { ...job.spec.kafka, secretProperties: rest } },
+  };
+  const credentials = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'kafka-credentials', namespace: w.ns },
+    stringData: { password: w.sasl },
+  };
+  const r = await cliPlan([credentials, manifest]);
+  assert.equal(r.status, 1, r.out);
+  assert.match(r.out, /spec\.kafka\.properties\[sasl\.jaas\.config\]/, 'the removal is shown');
+  assert.ok(!r.out.includes('hunter2'), `the removed JAAS config is not printed: ${r.out}`);
+
+  // An error text that carries the SASL password: masked in status, events and logs.
   w.emu.rejectNext('ALTER', 1, { code: 1064, message: `bad property: sasl.password=${w.sasl}` });
   await w.patchSpec('secrets', { properties: { maxErrorNumber: 7 } });
   await waitFor('ChangeRejected', async () => {
@@ -373,6 +437,7 @@ test('7. secrets: never in status, events or logs, even when StarRocks echoes th
   ] as const) {
     assert.ok(!text.includes(w.sasl), `the SASL password leaked into ${where}`);
     assert.ok(!text.includes(w.password), `the StarRocks password leaked into ${where}`);
+    assert.ok(!text.includes('hunter2'), `the JAAS config leaked into ${where}`);
   }
   assert.match(s, /bad property: sasl\.password=\*\*\*\*\*\*/);
   await w.remove('secrets');
