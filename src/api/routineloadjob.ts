@@ -15,6 +15,24 @@ const BROKER_PATTERN = '^(\\[[0-9a-fA-F:.%]+\\]|[0-9a-zA-Z][0-9a-zA-Z.-]*):[0-9]
 const TOPIC_PATTERN = '^[a-zA-Z0-9._-]{1,249}$';
 const KAFKA_PROPERTY_KEY_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9._-]*$';
 
+/**
+ * Kafka (librdkafka) settings whose values are secrets: names containing these words, and these exact names.
+ * They must come from spec.kafka.secretProperties, and their values are masked wherever the operator shows one
+ * (StarRocks itself masks only names containing "password" or "secret").
+ */
+const SECRET_KAFKA_WORDS = ['password', 'secret', 'jaas'] as const;
+const SECRET_KAFKA_KEYS = ['sasl.oauthbearer.config', 'ssl.key.pem'] as const;
+
+export function isSecretKafkaSetting(key: string): boolean {
+  const k = key.toLowerCase();
+  return SECRET_KAFKA_WORDS.some((w) => k.includes(w)) || (SECRET_KAFKA_KEYS as readonly string[]).includes(k);
+}
+
+const SECRET_KAFKA_RULE = `self.all(k, ${[
+  ...SECRET_KAFKA_WORDS.map((w) => `!k.lowerAscii().contains('${w}')`),
+  ...SECRET_KAFKA_KEYS.map((x) => `k.lowerAscii() != '${x}'`),
+].join(' && ')})`;
+
 const immutable = (field: string, hint: string) => ({
   'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: `${field} is immutable; ${hint}` }],
 });
@@ -217,8 +235,9 @@ export const kafkaSchema = s.object(
             message: 'property names may contain letters, digits, ".", "_" and "-" only',
           },
           {
-            rule: "self.all(k, !k.contains('password') && !k.contains('secret') && k != 'sasl.jaas.config')",
-            message: 'secret values (passwords, secrets) must come from secretProperties, not properties',
+            rule: SECRET_KAFKA_RULE,
+            message:
+              'secret values (passwords, secrets, JAAS and OAuth configs, private keys) must come from secretProperties, not properties',
           },
           {
             rule: "self.all(k, !(k in ['group.id', 'client.id', 'kafka_default_offsets']))",

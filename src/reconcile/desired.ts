@@ -2,7 +2,12 @@
 // Pure: Secret values come in through a lookup, and every problem is returned with the field it concerns, in
 // words a user can act on. The rules mirror the CRD's CEL rules so that clients without an apiserver (the CLI)
 // reject the same manifests.
-import { jobNameOf, type RoutineLoadJob, routineLoadJobSpecSchema } from '../api/routineloadjob.ts';
+import {
+  isSecretKafkaSetting,
+  jobNameOf,
+  type RoutineLoadJob,
+  routineLoadJobSpecSchema,
+} from '../api/routineloadjob.ts';
 import { applyDefaults, checkSchema, toOpenAPI } from '../api/schema.ts';
 import {
   type ColumnMapping,
@@ -13,7 +18,7 @@ import {
   renderColumnMapping,
   renderSql,
 } from '../starrocks/expr.ts';
-import { isSecretKafkaSetting, JOB_PROPERTIES, propertyText } from '../starrocks/properties.ts';
+import { JOB_PROPERTIES, propertyText } from '../starrocks/properties.ts';
 
 export interface SecretValue {
   value: string;

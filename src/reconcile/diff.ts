@@ -5,16 +5,11 @@
 // values StarRocks generates (group.id, currentTaskConcurrentNum, ...) are ignored. Comparison is on
 // normalised values so that a job read back from any version shows no drift (the main cause of churn in peer
 // operators).
+
+import { isSecretKafkaSetting } from '../api/routineloadjob.ts';
 import { canonical, ExpressionError, parseColumnMapping, parseExpression, splitTopLevel } from '../starrocks/expr.ts';
 import type { ObservedJob } from '../starrocks/observed.ts';
-import {
-  canAlter,
-  isSecretKafkaSetting,
-  JOB_PROPERTIES,
-  normalizePropertyValue,
-  SHOW_KEYS,
-  supports,
-} from '../starrocks/properties.ts';
+import { canAlter, JOB_PROPERTIES, normalizePropertyValue, SHOW_KEYS, supports } from '../starrocks/properties.ts';
 import { type AlterChange, type KafkaEntry, registryEntry } from '../starrocks/sql.ts';
 import type { StarRocksVersion } from '../starrocks/version.ts';
 import type { DesiredJob } from './desired.ts';

@@ -176,12 +176,3 @@ export const SHOW_KEYS = {
   enclose: 'enclose',
   escape: 'escape',
 } as const;
-
-/**
- * Kafka (librdkafka) settings whose values are secrets, by name: passwords, client secrets, JAAS and OAuth configs,
- * private keys, tokens. StarRocks masks only names containing "password" or "secret"; the operator masks all of
- * these wherever it shows a value, and requires them to come from Secrets.
- */
-export function isSecretKafkaSetting(key: string): boolean {
-  return /password|secret|jaas|oauthbearer\.config|ssl\.key\.pem|ssl_key|credential|token/i.test(key);
-}
