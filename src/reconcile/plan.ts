@@ -38,6 +38,18 @@ export interface ClusterFacts {
   feMaxConcurrency?: number;
   /** FE config routine_load_scheduler_interval_millisecond (how soon the FE's own auto-resume acts). */
   feSchedulerIntervalMs?: number;
+  /** What StarRocks uses for properties a job does not set (a removed spec field goes back to these). */
+  defaults?: ClusterDefaults;
+}
+
+/** Cluster-dependent defaults of job properties: FE config and the session time zone a CREATE captures. */
+export interface ClusterDefaults {
+  /** FE config routine_load_task_consume_second. */
+  taskConsumeSeconds?: number;
+  /** FE config routine_load_task_timeout_second. */
+  taskTimeoutSeconds?: number;
+  /** The global time_zone a new session (the operator's) starts with. */
+  timeZone?: string;
 }
 
 /** Result of checking an Avro subject's latest schema against the target table (format avro only). */
@@ -634,6 +646,7 @@ export function plan(input: PlanInput): Plan {
 
   const diff: DiffResult = diffJob(desired, observed, {
     version: cluster.version,
+    ...(cluster.defaults ? { defaults: cluster.defaults } : {}),
     ...(concurrencyToApply !== undefined ? { desiredConcurrency: concurrencyToApply } : {}),
     ...(prev?.appliedHash !== undefined && ours(observed) ? { appliedSecretRevisions: prev.appliedHash } : {}),
   });
