@@ -214,6 +214,43 @@ export const kafkaSchema = s.object(
         ],
       }),
     ),
+    resetOffsets: s.optional(
+      s.object(
+        {
+          nonce: s.string({
+            minLength: 1,
+            maxLength: 256,
+            description: 'Change to a new value to apply this reset once (GitOps-safe: the operator never edits spec).',
+          }),
+          partitions: s.array(s.integer({ minimum: 0, maximum: 1000000 }), {
+            minItems: 1,
+            maxItems: 4096,
+            'x-kubernetes-list-type': 'set',
+          }),
+          offsets: s.array(s.intOrString({ maxLength: 16 }), {
+            minItems: 1,
+            maxItems: 4096,
+            description: 'Next offset per partition: integer >= 0, OFFSET_BEGINNING or OFFSET_END.',
+            'x-kubernetes-validations': [
+              {
+                rule: "self.all(o, type(o) == int ? o >= 0 : (o == 'OFFSET_BEGINNING' || o == 'OFFSET_END'))",
+                message: 'each offset must be an integer >= 0, OFFSET_BEGINNING or OFFSET_END',
+              },
+            ],
+          }),
+        },
+        {
+          description:
+            'Move the running job to these offsets, once per nonce: PAUSE, ALTER ... FROM KAFKA ' +
+            '("kafka_partitions", "kafka_offsets"), RESUME. status.offsetsReset records it with the messages ' +
+            'skipped or loaded again. A job created while a nonce is set starts where the spec says and the nonce ' +
+            'counts as handled.',
+          'x-kubernetes-validations': [
+            { rule: 'size(self.offsets) == size(self.partitions)', message: 'give one offset per partition' },
+          ],
+        },
+      ),
+    ),
     defaultOffset: s.optional(
       s.enum(['OFFSET_BEGINNING', 'OFFSET_END'], {
         description: 'property.kafka_default_offsets: where partitions without an explicit offset start.',
@@ -596,6 +633,18 @@ export const routineLoadJobStatusSchema = s.object(
       s.string({ description: 'Hash of the applied spec incl. Secret values that StarRocks masks.' }),
     ),
     lastHandledRestartNonce: s.optional(s.string()),
+    offsetsReset: s.optional(
+      s.object(
+        {
+          nonce: s.string({ description: 'The spec.kafka.resetOffsets nonce last applied (or counted as handled).' }),
+          time: s.optional(s.string({ format: 'date-time' })),
+          partitions: s.optional(partitionMap(s.string(), 'Partition → the offset it was moved to.')),
+          skippedMessages: s.optional(s.integer({ description: 'Messages jumped over (never loaded).' })),
+          replayedMessages: s.optional(s.integer({ description: 'Messages that will be loaded again.' })),
+        },
+        { description: 'The last spec.kafka.resetOffsets applied.' },
+      ),
+    ),
     pendingOperation: s.optional(
       s.freeform({ description: 'A multi-step change in progress (so a restarted operator can finish it).' }),
     ),

@@ -236,6 +236,20 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
       if (!ok) problem(`spec.kafka.offsets[${i}]`, 'must be an integer >= 0, OFFSET_BEGINNING or OFFSET_END');
     });
   }
+  const reset = kafka.resetOffsets;
+  if (reset) {
+    if (reset.offsets.length !== reset.partitions.length)
+      problem('spec.kafka.resetOffsets.offsets', 'give one offset per partition in spec.kafka.resetOffsets.partitions');
+    reset.offsets.forEach((o, i) => {
+      const ok = typeof o === 'number' ? Number.isInteger(o) && o >= 0 : o === 'OFFSET_BEGINNING' || o === 'OFFSET_END';
+      if (!ok)
+        problem(`spec.kafka.resetOffsets.offsets[${i}]`, 'must be an integer >= 0, OFFSET_BEGINNING or OFFSET_END');
+    });
+    // StarRocks: "The specified partition <p> is not in the custom partitions".
+    const outside = kafka.partitions ? reset.partitions.filter((p) => !kafka.partitions?.includes(p)) : [];
+    if (outside.length)
+      problem('spec.kafka.resetOffsets.partitions', `partitions ${outside.join(',')} are not in spec.kafka.partitions`);
+  }
   if (kafka.partitions && new Set(kafka.partitions).size !== kafka.partitions.length) {
     problem('spec.kafka.partitions', 'lists a partition twice');
   }

@@ -64,7 +64,7 @@ export interface SchemaCheck {
 /** A multi-step change in progress, persisted in status.pendingOperation before its first statement. */
 export type PendingOperation =
   | { type: 'create'; jobName: string; since: string }
-  | { type: 'alter'; jobId: string; resume: boolean; since: string }
+  | { type: 'alter'; jobId: string; resume: boolean; since: string; resetNonce?: string }
   | { type: 'recreate'; stage: 'pausing'; oldJobId: string; resume: boolean; since: string }
   | {
       type: 'recreate';
@@ -427,6 +427,8 @@ export function plan(input: PlanInput): Plan {
       from ? 'replacing the job with offsets carried over' : 'the job does not exist',
     );
     if (!wantRunning) sql(renderPause(db, jobName), 'spec.state is Paused');
+    // A new job starts where the spec says: a resetOffsets nonce set now counts as handled.
+    if (spec.kafka.resetOffsets) keep.offsetsReset = { nonce: spec.kafka.resetOffsets.nonce };
     // The operator's own pin (to carry offsets over) must be remembered: SHOW does not say whether a job pins.
     if (!spec.kafka.partitions) {
       if (from) parts.status = { ...parts.status, pinned: from.partitions };
@@ -652,6 +654,16 @@ export function plan(input: PlanInput): Plan {
   });
   const live = observed.state === 'RUNNING' || observed.state === 'NEED_SCHEDULE';
   const pausedByUs = (pending?.type === 'alter' && pending.resume) || (pending?.type === 'recreate' && pending.resume);
+  // spec.kafka.resetOffsets with a new nonce: part of the ALTER, applied once (see offsetsResetStep).
+  const reset = offsetsResetStep(spec, prev, pending, observed, input.kafka, now);
+  if (reset.record) keep.offsetsReset = reset.record;
+  if (reset.apply) {
+    diff.alter.kafka.push(
+      { key: 'kafka_partitions', value: reset.apply.partitions.join(',') },
+      { key: 'kafka_offsets', value: reset.apply.offsets.join(',') },
+    );
+    diff.drifts.push(reset.apply.drift);
+  }
 
   // ---------------------------------------------------------------- changes ALTER cannot apply
   if (diff.needsRecreate) {
@@ -731,8 +743,17 @@ export function plan(input: PlanInput): Plan {
         message: `StarRocks refused the change (${alterDrifts.map((d) => d.field).join(', ')}): ${refused.message}; the job runs with its previous settings; the same ALTER is tried again at ${refused.retryAfter} (a changed spec at once)`,
       };
     } else {
-      if (pending?.type !== 'alter')
-        actions.push({ type: 'setPending', pending: { type: 'alter', jobId: observed.id, resume, since } });
+      if (pending?.type !== 'alter' || (reset.apply && pending.resetNonce !== reset.apply.nonce))
+        actions.push({
+          type: 'setPending',
+          pending: {
+            type: 'alter',
+            jobId: observed.id,
+            resume,
+            since,
+            ...(reset.apply ? { resetNonce: reset.apply.nonce } : {}),
+          },
+        });
       if (live) sql(renderPause(db, jobName), 'ALTER needs a paused job');
       const resumeAfter = resume || (pending?.type === 'alter' && pending.resume && wantRunning);
       actions.push({
@@ -1081,6 +1102,75 @@ function actHeal(ctx: HealContext, action: HealAction, analysis: Analysis, st: H
     reason: 'AutoResumed',
     message: `RESUME ROUTINE LOAD ${db}.${jobName}: ${analysis.summary} (${tag})`,
   });
+}
+
+interface ResetStep {
+  /** status.offsetsReset to keep (the last reset, or the one applied now). */
+  record?: NonNullable<RoutineLoadJobStatus['offsetsReset']>;
+  /** The reset to send with this reconcile's ALTER. */
+  apply?: { nonce: string; partitions: number[]; offsets: string[]; drift: Drift };
+}
+
+/**
+ * spec.kafka.resetOffsets, once per nonce. The ALTER that applies it is guarded by the pending ALTER (which names
+ * the nonce), and a restarted operator tells whether it went through from the job itself: PAUSE, ALTER, RESUME
+ * are sent in that order, so a live job was resumed after the ALTER, and a paused one shows the new offsets once
+ * it was applied. Never applied twice: a second ALTER would load the same messages again.
+ */
+function offsetsResetStep(
+  spec: RoutineLoadJob['spec'],
+  prev: RoutineLoadJobStatus | undefined,
+  pending: PendingOperation | undefined,
+  observed: ObservedJob,
+  kafka: TopicView | undefined,
+  now: Date,
+): ResetStep {
+  const want = spec.kafka.resetOffsets;
+  const last = prev?.offsetsReset;
+  if (!want || want.nonce === last?.nonce) return last ? { record: last } : {};
+  const offsets = want.offsets.map(String);
+  const positions = nextPositions(observed.progress);
+  const inFlight = pending?.type === 'alter' && pending.resetNonce === want.nonce;
+  const live = observed.state === 'RUNNING' || observed.state === 'NEED_SCHEDULE';
+  const shown = want.partitions.every((p, i) => positions.get(p) === offsets[i]);
+  if (inFlight && (live || shown)) return { record: { nonce: want.nonce, time: now.toISOString() } };
+  let skipped = 0n;
+  let replayed = 0n;
+  want.partitions.forEach((p, i) => {
+    const next = positions.get(p);
+    const range = kafka?.offsets?.[String(p)];
+    const target =
+      offsets[i] === 'OFFSET_BEGINNING'
+        ? range?.low
+        : offsets[i] === 'OFFSET_END'
+          ? range?.high
+          : BigInt(offsets[i] as string);
+    if (next === undefined || !/^\d+$/.test(next) || target === undefined) return;
+    const d = target - BigInt(next);
+    if (d > 0n) skipped += d;
+    else replayed -= d;
+  });
+  const partitions = Object.fromEntries(want.partitions.map((p, i) => [String(p), offsets[i] as string]));
+  return {
+    record: {
+      nonce: want.nonce,
+      time: now.toISOString(),
+      partitions,
+      skippedMessages: Number(skipped),
+      replayedMessages: Number(replayed),
+    },
+    apply: {
+      nonce: want.nonce,
+      partitions: want.partitions,
+      offsets,
+      drift: {
+        field: 'spec.kafka.resetOffsets',
+        kind: 'alter',
+        desired: want.partitions.map((p, i) => `${p}:${offsets[i]}`).join(','),
+        observed: `${want.partitions.map((p) => `${p}:${positions.get(p) ?? '?'}`).join(',')} (${skipped} messages skipped, ${replayed} loaded again)`,
+      },
+    },
+  };
 }
 
 /**

@@ -56,11 +56,16 @@ export async function eventually<T>(
  */
 export function installCrds(env: TestEnv = testEnv()): void {
   const crds = fileURLToPath(new URL('../../crds/', import.meta.url));
-  for (const args of [
-    ['apply', '--server-side', '--force-conflicts', '-f', crds],
-    ['wait', '--for=condition=Established', '--timeout=60s', '-f', crds],
-  ]) {
-    const r = spawnSync(paths.kubectl, ['--kubeconfig', env.kube.kubeconfig, ...args], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
+  const kubectl = (args: string[]) =>
+    spawnSync(paths.kubectl, ['--kubeconfig', env.kube.kubeconfig, ...args], { encoding: 'utf8' });
+  const applied = kubectl(['apply', '--server-side', '--force-conflicts', '-f', crds]);
+  if (applied.status !== 0) throw new Error(`kubectl apply -f ${crds} failed: ${applied.stderr}`);
+  // Right after an apply a CRD may have no status yet, and `kubectl wait` then fails at once ("accessor error:
+  // <nil>") instead of waiting: try again a few times.
+  let waited = kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', crds]);
+  for (let i = 0; i < 5 && waited.status !== 0 && /accessor error/.test(waited.stderr); i++) {
+    spawnSync('sleep', ['0.5']);
+    waited = kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', crds]);
   }
+  if (waited.status !== 0) throw new Error(`kubectl wait --for=condition=Established failed: ${waited.stderr}`);
 }

@@ -382,3 +382,68 @@ test('7. the cancelled-job summary and the Recreated event mask the job’s secr
   for (const p of [stay, again])
     assert.doesNotMatch(JSON.stringify(p.status) + JSON.stringify(p.events), /s3cr3t-value/);
 });
+
+// resetOffsets (declared position changes) -------------------------------------------------------------------------
+test('spec.kafka.resetOffsets: one PAUSE, ALTER with the new offsets, RESUME per nonce; counts in status', () => {
+  const running = observed({
+    custom: marked,
+    dataSource: { currentKafkaPartitions: '0,1' },
+    progress: { '0': '99', '1': '499' },
+  });
+  const resetOffsets = { nonce: 'r1', partitions: [0, 1], offsets: [40, 600] };
+  const spec = { kafka: { ...baseSpec.kafka, resetOffsets } };
+  const p = run({ spec, status: ours, observed: running });
+  assert.deepEqual(verbs(p), ['PAUSE', 'ALTER', 'RESUME']);
+  assert.match(sqls(p)[1] ?? '', /"kafka_partitions" = "0,1",\n {2}"kafka_offsets" = "40,600"/);
+  assert.equal(p.status.offsetsReset?.nonce, 'r1');
+  assert.equal(p.status.offsetsReset?.replayedMessages, 60, 'partition 0 goes back from 100 to 40');
+  assert.equal(p.status.offsetsReset?.skippedMessages, 100, 'partition 1 jumps from 500 to 600');
+  const pending = p.actions.find((a) => a.type === 'setPending');
+  assert.ok(pending?.type === 'setPending' && pending.pending.type === 'alter' && pending.pending.resetNonce === 'r1');
+  // Applied (status recorded): nothing more, however often the job is looked at.
+  const moved = observed({
+    custom: marked,
+    dataSource: { currentKafkaPartitions: '0,1' },
+    progress: { '0': '45', '1': '610' },
+  });
+  assert.deepEqual(sqls(run({ spec, status: { ...ours, offsetsReset: p.status.offsetsReset }, observed: moved })), []);
+});
+
+test('spec.kafka.resetOffsets after a crash: never applied twice', () => {
+  const resetOffsets = { nonce: 'r2', partitions: [0], offsets: [40] };
+  const spec = { kafka: { ...baseSpec.kafka, resetOffsets } };
+  const pendingOperation = {
+    type: 'alter' as const,
+    jobId: '10204',
+    resume: true,
+    since: now.toISOString(),
+    resetNonce: 'r2',
+  };
+  // Killed after RESUME: the job runs (and has moved on), so the ALTER went through.
+  const running = observed({ custom: marked, dataSource: { currentKafkaPartitions: '0,1' }, progress: { '0': '44' } });
+  const a = run({ spec, status: { ...ours, pendingOperation }, observed: running });
+  assert.ok(!verbs(a).includes('ALTER'), String(verbs(a)));
+  assert.equal(a.status.offsetsReset?.nonce, 'r2');
+  // Killed after ALTER, before RESUME: paused at the new offsets: RESUME only.
+  const pausedAt = (next: string) =>
+    observed({
+      state: 'PAUSED',
+      reason: "ErrorReason{errCode = 100, msg='User root pauses routine load job'}",
+      custom: marked,
+      dataSource: { currentKafkaPartitions: '0,1' },
+      progress: { '0': String(Number(next) - 1) },
+    });
+  assert.deepEqual(verbs(run({ spec, status: { ...ours, pendingOperation }, observed: pausedAt('40') })), ['RESUME']);
+  // Killed after PAUSE, before ALTER: the ALTER is still to do.
+  assert.deepEqual(verbs(run({ spec, status: { ...ours, pendingOperation }, observed: pausedAt('100') })), [
+    'ALTER',
+    'RESUME',
+  ]);
+});
+
+test('spec.kafka.resetOffsets on a new job counts as handled: the job starts where the spec says', () => {
+  const spec = { kafka: { ...baseSpec.kafka, resetOffsets: { nonce: 'r0', partitions: [0], offsets: [5] } } };
+  const p = run({ spec });
+  assert.deepEqual(verbs(p), ['CREATE']);
+  assert.equal(p.status.offsetsReset?.nonce, 'r0');
+});
