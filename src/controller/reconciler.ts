@@ -5,6 +5,7 @@ import type { Condition } from '../api/common.ts';
 import type { RoutineLoadJob, RoutineLoadJobStatus } from '../api/routineloadjob.ts';
 import { jobNameOf } from '../api/routineloadjob.ts';
 import type { StarRocksConnection } from '../api/starrocksconnection.ts';
+import { withJobConditions } from '../reconcile/conditions.ts';
 import { resolveDesired } from '../reconcile/desired.ts';
 import { FINALIZER, type PendingOperation, type Plan, type PlanEvent, plan } from '../reconcile/plan.ts';
 import type { StarRocksClient } from '../starrocks/client.ts';
@@ -243,19 +244,7 @@ export class Reconciler {
     if (kind === 'create' && pending?.type === 'create' && cls !== 'connection' && cls !== 'name-in-use')
       keep = undefined;
     const stateChange = cls === 'invalid-state-transition' || cls === 'job-not-found';
-    const next: RoutineLoadJobStatus = {
-      ...statusNow,
-      ...(keep ? { pendingOperation: keep } : {}),
-      lastActions: [
-        ...actionsLog,
-        { time: now.toISOString(), action: `${kind.toUpperCase()} (failed)`, detail: truncate(message, 2000) },
-      ].slice(-MAX_ACTIONS_KEPT),
-      conditions: setConditions(statusNow.conditions, job.metadata.generation, now, [
-        ['Synced', 'False', stateChange ? 'StateChanged' : 'StatementFailed', message],
-        ['Progressing', 'True', 'Retrying', 'retrying with backoff'],
-      ]),
-    };
-    if (!keep) delete next.pendingOperation;
+    const next = statementFailedStatus(job, statusNow, { keep, kind, message, stateChange, now, actionsLog });
     await this.#d.kube.patchStatus(job, statusNow, next);
     this.#d.events.record(job, 'Warning', 'StatementFailed', message);
     // The job changed under us (stale observation): look again soon; otherwise back off.
@@ -263,17 +252,7 @@ export class Reconciler {
   }
 
   async #blocked(job: RoutineLoadJob, now: Date, reason: string, message: string): Promise<ReconcileResult> {
-    const status = job.status ?? {};
-    const next: RoutineLoadJobStatus = {
-      ...status,
-      observedGeneration: job.metadata.generation ?? status.observedGeneration,
-      conditions: setConditions(status.conditions, job.metadata.generation, now, [
-        ['Ready', 'False', reason, message],
-        ['Synced', 'False', reason, message],
-        ['Progressing', 'False', reason, ''],
-      ]),
-    };
-    await this.#d.kube.patchStatus(job, status, next);
+    await this.#d.kube.patchStatus(job, job.status ?? {}, blockedStatus(job, now, reason, message));
     this.#d.events.record(job, 'Warning', reason, message);
     return { requeueAfterMs: SLOW_RETRY_MS };
   }
@@ -281,6 +260,67 @@ export class Reconciler {
   #emit(job: RoutineLoadJob, events: PlanEvent[]): void {
     for (const ev of events) this.#d.events.record(job, ev.type, ev.reason, ev.message);
   }
+}
+
+/** Status for a job the operator cannot reach StarRocks for (no connection, no Secret, FE down, access denied). */
+export function blockedStatus(job: RoutineLoadJob, now: Date, reason: string, message: string): RoutineLoadJobStatus {
+  const status = job.status ?? {};
+  const next: RoutineLoadJobStatus = {
+    ...status,
+    observedGeneration: job.metadata.generation ?? status.observedGeneration,
+    conditions: setConditions(status.conditions, job.metadata.generation, now, [
+      ['Ready', 'False', reason, message],
+      ['Synced', 'False', reason, message],
+      ['Progressing', 'False', reason, ''],
+    ]),
+  };
+  return withConditions(job, next, status.conditions, now);
+}
+
+/** Status after a statement StarRocks refused (or whose reply was lost); the planner's status is not applied. */
+export function statementFailedStatus(
+  job: RoutineLoadJob,
+  statusNow: RoutineLoadJobStatus,
+  f: {
+    keep: PendingOperation | undefined;
+    kind: string;
+    message: string;
+    stateChange: boolean;
+    now: Date;
+    actionsLog: NonNullable<RoutineLoadJobStatus['lastActions']>;
+  },
+): RoutineLoadJobStatus {
+  const next: RoutineLoadJobStatus = {
+    ...statusNow,
+    // This generation was acted on: a tool waiting for it sees the failure instead of "not yet observed".
+    observedGeneration: job.metadata.generation ?? statusNow.observedGeneration,
+    ...(f.keep ? { pendingOperation: f.keep } : {}),
+    lastActions: [
+      ...f.actionsLog,
+      { time: f.now.toISOString(), action: `${f.kind.toUpperCase()} (failed)`, detail: truncate(f.message, 2000) },
+    ].slice(-MAX_ACTIONS_KEPT),
+    conditions: setConditions(statusNow.conditions, job.metadata.generation, f.now, [
+      ['Synced', 'False', f.stateChange ? 'StateChanged' : 'StatementFailed', f.message],
+      ['Progressing', 'True', 'Retrying', 'retrying with backoff'],
+    ]),
+  };
+  if (!f.keep) delete next.pendingOperation;
+  return withConditions(job, next, statusNow.conditions, f.now);
+}
+
+/** Failures outside the planner go through the same kstatus derivation as its plans (conditions.ts). */
+function withConditions(
+  job: RoutineLoadJob,
+  status: RoutineLoadJobStatus,
+  previous: Condition[] | undefined,
+  now: Date,
+): RoutineLoadJobStatus {
+  return withJobConditions(status, {
+    generation: job.metadata.generation,
+    previous,
+    now,
+    autoResumeEnabled: job.spec.autoResume?.enabled ?? true,
+  });
 }
 
 type ConditionSpec = [type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string];

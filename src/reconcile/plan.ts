@@ -22,6 +22,7 @@ import {
 import type { StarRocksVersion } from '../starrocks/version.ts';
 import { type Analysis, analysePause, type TopicView } from './analysis.ts';
 import { concurrencyTarget, type Proposal, stabilize } from './concurrency.ts';
+import { withJobConditions } from './conditions.ts';
 import type { DesiredJob, SpecProblem } from './desired.ts';
 import { type DiffResult, type Drift, diffJob } from './diff.ts';
 import { AUTO_RESUME_DEFAULTS, decideHeal, type HealAction, type HealState } from './heal.ts';
@@ -246,7 +247,10 @@ export function plan(input: PlanInput): Plan {
       observedGeneration: generation ?? prev?.observedGeneration,
     };
     if (sc && out.conditions) out.conditions = [...out.conditions.filter((c) => c.type !== sc.type), sc];
-    return { actions, status: out, events, drifts: [], ...extra };
+    // Ready/Reconciling/Stalled and observedGeneration on every condition: derived in one place (conditions.ts).
+    const autoResumeEnabled = spec.autoResume?.enabled ?? true;
+    const derived = withJobConditions(out, { generation, previous: prev?.conditions, now, autoResumeEnabled });
+    return { actions, status: derived, events, drifts: [], ...extra };
   };
 
   // A job is ours when status records its id, or when a create/recreate we started may have produced it (the
