@@ -8,13 +8,15 @@ import type { StarRocksConnection } from '../api/starrocksconnection.ts';
 import { withJobConditions } from '../reconcile/conditions.ts';
 import { resolveDesired } from '../reconcile/desired.ts';
 import { FINALIZER, type PendingOperation, type Plan, type PlanEvent, plan } from '../reconcile/plan.ts';
+import { troubleshooting } from '../reconcile/troubleshooting.ts';
 import type { StarRocksClient } from '../starrocks/client.ts';
 import { classifyError, StarRocksError } from '../starrocks/errors.ts';
 import { selectJob } from '../starrocks/facts.ts';
+import type { ObservedJob } from '../starrocks/observed.ts';
 import type { ConnectionManager, SecretReader } from './connections.ts';
 import { ConnectionProblem } from './connections.ts';
 import { failpoint } from './failpoints.ts';
-import type { JobFactsGatherer } from './job-facts.ts';
+import type { JobFacts, JobFactsGatherer } from './job-facts.ts';
 import type { KubeWriter } from './kube.ts';
 import type { Observer } from './observer.ts';
 
@@ -130,20 +132,24 @@ export class Reconciler {
           wantsTable:
             lastFinal?.state === 'CANCELLED' && job.spec.autoResume?.onCancelled === 'RecreateWhenTableExists',
           client,
+          ...(job.status ? { status: job.status } : {}),
+          now,
         })) ?? {};
     } catch (e) {
       // Facts are optional inputs: decide without them rather than not at all.
       d.logger.warn({ ...log, err: errorText(e) }, 'cannot gather job facts');
     }
+    const { rejected, tasks, ...planFacts } = facts;
     const p: Plan = plan({
       resource: job,
       desired,
       ...(observed ? { observed } : {}),
       history,
       cluster,
-      ...facts,
+      ...planFacts,
       now,
     });
+    addTroubleshooting(p, job, observed, { rejected, tasks }, desired.ok ? desired.desired.secrets : [], now);
     return this.#execute(job, p, client, connKey, now);
   }
 
@@ -260,6 +266,28 @@ export class Reconciler {
   #emit(job: RoutineLoadJob, events: PlanEvent[]): void {
     for (const ev of events) this.#d.events.record(job, ev.type, ev.reason, ev.message);
   }
+}
+
+/** status.troubleshooting and its events, for the job this resource manages (never a foreign one of the name). */
+function addTroubleshooting(
+  p: Plan,
+  job: RoutineLoadJob,
+  observed: ObservedJob | undefined,
+  read: Pick<JobFacts, 'rejected' | 'tasks'>,
+  secrets: string[],
+  now: Date,
+): void {
+  const mine = observed && p.status.jobId === observed.id ? observed : undefined;
+  const t = troubleshooting({
+    observed: mine,
+    prev: job.status,
+    ...(read.rejected ? { rejected: read.rejected } : {}),
+    ...(read.tasks ? { tasks: read.tasks } : {}),
+    secrets,
+    now,
+  });
+  if (t.status) p.status.troubleshooting = t.status;
+  p.events.push(...t.events);
 }
 
 /** Status for a job the operator cannot reach StarRocks for (no connection, no Secret, FE down, access denied). */
