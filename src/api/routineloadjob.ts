@@ -471,7 +471,7 @@ export const troubleshootingSchema = s.object(
         {
           description:
             'The current tasks (SHOW ROUTINE LOAD TASK), read at most once a minute while the job runs or waits ' +
-            'to be scheduled.',
+            'to be scheduled (every 10 s while none are found).',
         },
       ),
     ),

@@ -3,13 +3,14 @@
 // TASK), kept in status and announced by events, so `kubectl describe rlj` answers "why are my rows missing".
 // Pure: the shell asks what to read (wantsRejectedSample, wantsTasks), reads it, and hands the result here.
 // Reads are rate-limited through the previous status, so a busy or broken job costs at most one error-log fetch
-// per 10 minutes and one SHOW ROUTINE LOAD TASK per minute.
+// per 10 minutes and one SHOW ROUTINE LOAD TASK per minute (per 10 s until a new job has tasks).
 import type { RoutineLoadJobStatus, Troubleshooting } from '../api/routineloadjob.ts';
 import { redact } from '../starrocks/errors.ts';
 import type { ObservedJob, RoutineLoadTask } from '../starrocks/observed.ts';
 
 export const REJECTED_SAMPLE_INTERVAL_SECONDS = 600;
 export const TASKS_INTERVAL_SECONDS = 60;
+export const TASKS_EMPTY_INTERVAL_SECONDS = 10;
 const MAX_ROWS = 5;
 const MAX_ROW_CHARS = 1000;
 const MAX_TASKS = 10;
@@ -45,10 +46,15 @@ export function wantsRejectedSample(
   return o.errorLogUrls[o.errorLogUrls.length - 1];
 }
 
-/** Whether to read SHOW ROUTINE LOAD TASK: for a job that has or is about to have tasks, once a minute. */
+/**
+ * Whether to read SHOW ROUTINE LOAD TASK: for a job that has or is about to have tasks, once a minute; every
+ * 10 seconds while the last read found none (a new job's tasks appear within a scheduler round).
+ */
 export function wantsTasks(o: ObservedJob | undefined, prev: RoutineLoadJobStatus | undefined, now: Date): boolean {
   if (!o || (o.state !== 'RUNNING' && o.state !== 'NEED_SCHEDULE')) return false;
-  return since(previousFor(o, prev)?.tasks?.readAt, now) >= TASKS_INTERVAL_SECONDS;
+  const last = previousFor(o, prev)?.tasks;
+  const interval = last?.count === 0 ? TASKS_EMPTY_INTERVAL_SECONDS : TASKS_INTERVAL_SECONDS;
+  return since(last?.readAt, now) >= interval;
 }
 
 export interface TroubleshootingInput {

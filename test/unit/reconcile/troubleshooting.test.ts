@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import type { RoutineLoadJobStatus } from '../../../src/api/routineloadjob.ts';
 import {
   REJECTED_SAMPLE_INTERVAL_SECONDS,
+  TASKS_EMPTY_INTERVAL_SECONDS,
   TASKS_INTERVAL_SECONDS,
   troubleshooting,
   wantsRejectedSample,
@@ -145,6 +146,12 @@ test('the task list is summarised once a minute for live jobs', () => {
   assert.equal(wantsTasks(live, prev, at(TASKS_INTERVAL_SECONDS - 1)), false);
   assert.equal(wantsTasks(live, prev, at(TASKS_INTERVAL_SECONDS)), true);
   assert.deepEqual(troubleshooting({ observed: live, prev, secrets: [], now: at(10) }).status?.tasks, t.status?.tasks);
+  // None yet (a new job before its first scheduler round): looked at again sooner.
+  const none = troubleshooting({ observed: live, prev: { jobId: '10204' }, tasks: [], secrets: [], now });
+  const empty = { jobId: '10204', ...(none.status ? { troubleshooting: none.status } : {}) };
+  assert.equal(none.status?.tasks?.count, 0);
+  assert.equal(wantsTasks(live, empty, at(TASKS_EMPTY_INTERVAL_SECONDS - 1)), false);
+  assert.equal(wantsTasks(live, empty, at(TASKS_EMPTY_INTERVAL_SECONDS)), true);
 });
 
 test('model: over any run of reconciles, samples are taken only when ErrorRows grew and at least 10 minutes apart', () => {
