@@ -12,7 +12,12 @@ import type { TopicView } from '../reconcile/analysis.ts';
 import { wantsErrorLog } from '../reconcile/analysis.ts';
 import type { DesiredJob } from '../reconcile/desired.ts';
 import type { SchemaCheck } from '../reconcile/plan.ts';
-import { REJECTED_SAMPLE_INTERVAL_SECONDS, wantsRejectedSample, wantsTasks } from '../reconcile/troubleshooting.ts';
+import {
+  REJECTED_SAMPLE_INTERVAL_SECONDS,
+  TASKS_INTERVAL_SECONDS,
+  wantsRejectedSample,
+  wantsTasks,
+} from '../reconcile/troubleshooting.ts';
 import type { StarRocksClient } from '../starrocks/client.ts';
 import { classifyError, redact } from '../starrocks/errors.ts';
 import { nextOffset, type ObservedJob, type RoutineLoadTask } from '../starrocks/observed.ts';
@@ -43,6 +48,8 @@ export class JobFactsGatherer {
   readonly #kafka: KafkaFactsReader | undefined;
   /** Error logs by URL: a pause's log does not change, so it is read once. */
   readonly #errorLogs = new Map<string, Promise<string[] | undefined>>();
+  /** Jobs whose SHOW ROUTINE LOAD TASK failed, by job id: when (epoch ms). */
+  readonly #tasksFailed = new Map<string, number>();
   /** Error logs whose sampling failed, by URL: when (epoch ms). */
   readonly #sampleFailed = new Map<string, number>();
   /** Decode failures by pause (job id + PauseTime), read once per pause. */
@@ -66,32 +73,7 @@ export class JobFactsGatherer {
     const out: JobFacts = {};
     const tasks: Array<Promise<void>> = [];
     const now = args.now ?? new Date();
-    const sample = wantsRejectedSample(observed, args.status, now);
-    const failedAt = sample ? this.#sampleFailed.get(sample) : undefined;
-    // An error log that could not be read (BE down, HTTP port closed to the operator) is not retried every resync.
-    if (sample && (failedAt === undefined || now.getTime() - failedAt >= REJECTED_SAMPLE_INTERVAL_SECONDS * 1000)) {
-      tasks.push(
-        this.#errorLog(sample).then((lines) => {
-          if (lines) out.rejected = { url: sample, lines };
-          else {
-            this.#sampleFailed.set(sample, now.getTime());
-            if (this.#sampleFailed.size > 64)
-              this.#sampleFailed.delete(this.#sampleFailed.keys().next().value as string);
-          }
-        }),
-      );
-    }
-    if (observed && wantsTasks(observed, args.status, now)) {
-      tasks.push(
-        args.client
-          .showRoutineLoadTasks(observed.dbName, observed.name)
-          .then((t) => {
-            out.tasks = t;
-          })
-          // Troubleshooting only: a failed read keeps the previous list and is tried again next minute.
-          .catch(() => {}),
-      );
-    }
+    this.#troubleshootingReads(observed, args.status, args.client, now, out, tasks);
     // Both the table check and the schema check read DESC: once.
     let columns: ReturnType<typeof describe> | undefined;
     const table = (d: DesiredJob) => {
@@ -135,6 +117,52 @@ export class JobFactsGatherer {
     }
     await Promise.all(tasks);
     return out;
+  }
+
+  /** Reads for status.troubleshooting, rate-limited by the previous status and by recent failures. */
+  #troubleshootingReads(
+    observed: ObservedJob | undefined,
+    status: RoutineLoadJobStatus | undefined,
+    client: StarRocksClient,
+    now: Date,
+    out: JobFacts,
+    tasks: Array<Promise<void>>,
+  ): void {
+    const sample = wantsRejectedSample(observed, status, now);
+    const failedAt = sample ? this.#sampleFailed.get(sample) : undefined;
+    // An error log that could not be read (BE down, HTTP port closed to the operator) is not retried every resync.
+    if (sample && (failedAt === undefined || now.getTime() - failedAt >= REJECTED_SAMPLE_INTERVAL_SECONDS * 1000)) {
+      tasks.push(
+        this.#errorLog(sample).then((lines) => {
+          if (lines) out.rejected = { url: sample, lines };
+          else {
+            this.#sampleFailed.set(sample, now.getTime());
+            if (this.#sampleFailed.size > 64)
+              this.#sampleFailed.delete(this.#sampleFailed.keys().next().value as string);
+          }
+        }),
+      );
+    }
+    const tasksFailedAt = observed ? this.#tasksFailed.get(observed.id) : undefined;
+    if (
+      observed &&
+      wantsTasks(observed, status, now) &&
+      (tasksFailedAt === undefined || now.getTime() - tasksFailedAt >= TASKS_INTERVAL_SECONDS * 1000)
+    ) {
+      tasks.push(
+        client
+          .showRoutineLoadTasks(observed.dbName, observed.name)
+          .then((t) => {
+            out.tasks = t;
+            this.#tasksFailed.delete(observed.id);
+          })
+          // Troubleshooting only: a failed read (e.g. not permitted) keeps the previous list, tried again in a minute.
+          .catch(() => {
+            this.#tasksFailed.set(observed.id, now.getTime());
+            if (this.#tasksFailed.size > 256) this.#tasksFailed.delete(this.#tasksFailed.keys().next().value as string);
+          }),
+      );
+    }
   }
 
   async #topic(d: DesiredJob): Promise<TopicView | undefined> {
