@@ -1,13 +1,13 @@
 // Classifies objects with the REAL kstatus library (sigs.k8s.io/cli-utils/pkg/kstatus/status, what Flux, kpt and
 // cli-utils-based tools use to wait for resources) through the small Go program in test/tools/kstatus. The binary
-// is built once per source revision into the user cache (go and its module cache do the rest); go.sum pins the
-// library. No Go toolchain: the test fails loudly, it is not skipped.
+// is built once per source revision into the test-infra cache (`TEST_INFRA_CACHE`, by default
+// ~/.cache/routine-load-operator); go.sum pins the library. No Go toolchain: the test fails loudly, never skips.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CACHE_DIR } from '../infra/config.ts';
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'tools', 'kstatus');
 const GO = process.env.GO ?? 'go';
@@ -20,7 +20,7 @@ function binary(): string {
   if (built) return built;
   const hash = createHash('sha256');
   for (const f of ['go.mod', 'go.sum', 'main.go']) hash.update(readFileSync(join(SRC, f)));
-  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'routine-load-operator', 'kstatus');
+  const cache = join(CACHE_DIR, 'kstatus');
   const out = join(cache, `kstatus-classify-${hash.digest('hex').slice(0, 16)}`);
   if (!existsSync(out)) {
     mkdirSync(cache, { recursive: true });
