@@ -69,6 +69,11 @@ export interface TroubleshootingInput {
   now: Date;
 }
 
+/** OtherMsg without what changes between repeats of one failure: its time stamp, task/txn ids and numbers. */
+export function failureKind(otherMsg: string): string {
+  return otherMsg.replace(/[0-9a-f]{8}-[0-9a-f-]{27,}/gi, '#').replace(/\d+/g, '#');
+}
+
 const clip = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
 
 /** status.troubleshooting for this reconcile, and the events announcing what is new in it. */
@@ -86,7 +91,8 @@ export function troubleshooting(input: TroubleshootingInput): {
   if (o.trackingSql) out.trackingSql = o.trackingSql;
   if (o.otherMsg) {
     out.otherMsg = mask(o.otherMsg);
-    if (out.otherMsg !== before?.otherMsg)
+    // Announced when the failure is a new one: the same failure repeating (new time, task and txn ids) is not.
+    if (before?.otherMsg === undefined || failureKind(out.otherMsg) !== failureKind(before.otherMsg))
       events.push({ type: 'Warning', reason: 'TaskFailed', message: `StarRocks reports: ${out.otherMsg}` });
   }
   const rows = input.rejected?.lines

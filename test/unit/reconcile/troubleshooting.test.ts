@@ -98,7 +98,7 @@ test('no sample while ErrorRows stands still, nor within 10 minutes of the last 
   assert.deepEqual(kept.events, []);
 });
 
-test('OtherMsg is kept with secrets masked, announced once per new text', () => {
+test('OtherMsg is kept with secrets masked, announced once per new failure', () => {
   const o = rejecting(0);
   o.otherMsg = '2026-12-07 04:00:00: failed to create consumer: sasl.password=hunter2 rejected';
   const first = troubleshooting({ observed: o, prev: { jobId: '10204' }, secrets: ['hunter2'], now });
@@ -115,6 +115,19 @@ test('OtherMsg is kept with secrets masked, announced once per new text', () => 
     now: at(5),
   });
   assert.deepEqual(again.events, []);
+  // The same failure again (new time, task and txn ids): no new event; another failure: one.
+  const repeat = rejecting(0);
+  repeat.otherMsg =
+    '2026-12-07 04:09:30: [task id: 0b4c5d1e-1a2b-4c3d-9e8f-001122334455] [txn id: 88] failed to create consumer: sasl.password=hunter2 rejected';
+  const firstTask = { ...o, otherMsg: repeat.otherMsg.replace('04:09:30', '04:00:00').replace('88', '7') };
+  const seen = troubleshooting({ observed: firstTask, prev: { jobId: '10204' }, secrets: ['hunter2'], now });
+  const prevSeen = { jobId: '10204', ...(seen.status ? { troubleshooting: seen.status } : {}) };
+  assert.deepEqual(troubleshooting({ observed: repeat, prev: prevSeen, secrets: ['hunter2'], now: at(30) }).events, []);
+  const other = { ...repeat, otherMsg: '2026-12-07 04:10:00: txn aborted: too many versions' };
+  assert.deepEqual(
+    troubleshooting({ observed: other, prev: prevSeen, secrets: [], now: at(60) }).events.map((e) => e.reason),
+    ['TaskFailed'],
+  );
 });
 
 test('the task list is summarised once a minute for live jobs', () => {
