@@ -7,7 +7,10 @@ export const API_GROUP_VERSION = `${API_GROUP}/${API_VERSION}`;
 
 /** kstatus-style condition (same shape as metav1.Condition). */
 export const conditionSchema = s.object({
-  type: s.string({ description: 'Ready, Synced, Progressing, Degraded, ...', maxLength: 316 }),
+  type: s.string({
+    description: 'Ready, Reconciling, Stalled (kstatus), Synced, Progressing, Degraded, SchemaCompatible.',
+    maxLength: 316,
+  }),
   status: s.enum(['True', 'False', 'Unknown']),
   observedGeneration: s.optional(s.integer({ minimum: 0, description: 'The .metadata.generation this was set for.' })),
   lastTransitionTime: s.string({ format: 'date-time', description: 'When status last changed.' }),
@@ -19,7 +22,13 @@ export type Condition = Static<typeof conditionSchema>;
 export const conditionsSchema = s.array(conditionSchema, {
   'x-kubernetes-list-type': 'map',
   'x-kubernetes-list-map-keys': ['type'],
-  description: 'Standard conditions (kstatus): Ready, Synced, Progressing, Degraded, ...',
+  description:
+    'kstatus conditions, each with the observedGeneration it was computed for (refreshed every reconcile). ' +
+    'Ready: StarRocks runs (or holds paused) the current spec. Reconciling (abnormal-true): a change is in ' +
+    'flight or a retried problem has lasted under 10 minutes. Stalled (abnormal-true): only a person can fix it ' +
+    '(invalid spec, conflicting job, blocked update, missing connection or Secret, bad data, ...) or a retried ' +
+    'problem outlasted 10 minutes. Also Synced (job matches spec), Progressing, Degraded (paused by StarRocks, ' +
+    'cancelled or UNSTABLE) and, for Avro jobs, SchemaCompatible.',
 });
 
 export const secretKeySelector = (what: string) =>

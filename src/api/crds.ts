@@ -92,7 +92,21 @@ export const routineLoadJobCrd = crd({
     { name: 'Concurrency', type: 'integer', jsonPath: '.status.concurrency.current' },
     { name: 'Lag', type: 'integer', jsonPath: '.status.lag.total' },
     ready,
-    { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
+    // Why it is not Ready, in the default view: a blocked update (UpdateBlocked) while the old job still RUNS,
+    // JobExists, a pause StarRocks made (its cause), ...
+    {
+      name: 'Reason',
+      type: 'string',
+      jsonPath: '.status.conditions[?(@.type=="Ready")].reason',
+      description: 'Reason of the Ready condition (e.g. UpdateBlocked, JobExists, TooManyErrorRows)',
+    },
+    {
+      name: 'Rejected',
+      type: 'integer',
+      jsonPath: '.status.statistic.errorRows',
+      description: 'Rows StarRocks rejected so far (samples in status.troubleshooting.rejectedRows)',
+      priority: 1,
+    },
     { name: 'Job', type: 'string', jsonPath: '.status.jobName', priority: 1 },
   ],
 });

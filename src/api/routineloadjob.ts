@@ -473,6 +473,73 @@ export const routineLoadJobSpecSchema = s.object(
 
 const partitionMap = <T>(v: import('./schema.ts').Schema<T>, description: string) => s.map(v, { description });
 
+/** What SHOW ROUTINE LOAD (TASK) says about missing rows: `kubectl describe rlj` shows it without SQL. */
+export const troubleshootingSchema = s.object(
+  {
+    errorLogUrls: s.optional(
+      s.array(s.string(), {
+        maxItems: 3,
+        description:
+          'ErrorLogUrls from SHOW ROUTINE LOAD: the up to 3 most recent error logs on the backends (newest last), ' +
+          'each listing rejected rows and why; reachable from inside the cluster (curl).',
+      }),
+    ),
+    trackingSql: s.optional(
+      s.string({ description: 'TrackingSQL from SHOW ROUTINE LOAD (StarRocks 3.2+): a query listing rejected rows.' }),
+    ),
+    otherMsg: s.optional(
+      s.string({
+        description: 'OtherMsg from SHOW ROUTINE LOAD: the last task failure (Kafka, parse, transaction errors).',
+      }),
+    ),
+    rejectedRows: s.optional(
+      s.object(
+        {
+          sampledAt: s.string({ format: 'date-time', description: 'When the sample was read.' }),
+          errorRows: s.integer({ description: 'The job’s ErrorRows (Statistic) when the sample was read.' }),
+          source: s.string({ description: 'The error log the rows come from (the newest ErrorLogUrls entry).' }),
+          rows: s.array(s.string(), { maxItems: 5, description: 'Rejected rows with the reason, as logged.' }),
+        },
+        {
+          description:
+            'Rows StarRocks rejected, sampled from the newest error log also while the job RUNS (a job below ' +
+            'max_error_number drops rows silently): read when ErrorRows grew, at most once per 10 minutes.',
+        },
+      ),
+    ),
+    tasks: s.optional(
+      s.object(
+        {
+          readAt: s.string({ format: 'date-time', description: 'When SHOW ROUTINE LOAD TASK was read.' }),
+          count: s.integer({ description: 'Tasks of the job at that time.' }),
+          items: s.array(
+            s.object({
+              taskId: s.string(),
+              txnId: s.optional(s.string({ description: 'Unset until the task began a transaction.' })),
+              txnStatus: s.string({ description: 'UNKNOWN until committed or aborted.' }),
+              beId: s.optional(s.string({ description: 'Backend running it; unset until one is allocated.' })),
+              partitions: s.optional(s.string({ description: 'partition:next offset, for the task’s partitions.' })),
+              message: s.optional(s.string({ description: 'E.g. "there is no new data in kafka, ..." or a failure.' })),
+            }),
+            { maxItems: 10, description: 'Up to 10 tasks.' },
+          ),
+        },
+        {
+          description:
+            'The current tasks (SHOW ROUTINE LOAD TASK), read at most once a minute while the job runs or waits ' +
+            'to be scheduled (every 10 s while none are found).',
+        },
+      ),
+    ),
+  },
+  {
+    description:
+      'Why rows may be missing, from SHOW ROUTINE LOAD and SHOW ROUTINE LOAD TASK (job secrets masked); kept ' +
+      'while the job exists.',
+  },
+);
+export type Troubleshooting = Static<typeof troubleshootingSchema>;
+
 export const routineLoadJobStatusSchema = s.object(
   {
     observedGeneration: s.optional(s.integer({ description: 'The generation the status describes.' })),
@@ -595,6 +662,7 @@ export const routineLoadJobStatusSchema = s.object(
         { description: 'Why StarRocks paused or cancelled the job, while it is so.' },
       ),
     ),
+    troubleshooting: s.optional(troubleshootingSchema),
     autoResume: s.optional(
       s.object(
         {

@@ -7,13 +7,15 @@ import type { RoutineLoadJob } from '../api/routineloadjob.ts';
 import type { StarRocksConnection, StarRocksConnectionStatus } from '../api/starrocksconnection.ts';
 import { KafkaFactsReader } from '../kafka/facts.ts';
 import { type AppLogger, createLogger } from '../observability/log.ts';
+import { connectionConditions } from '../reconcile/conditions.ts';
+import { classifyError } from '../starrocks/errors.ts';
 import type { OperatorConfig } from './config.ts';
 import { ConnectionManager, ConnectionProblem, type SecretReader } from './connections.ts';
 import { JobFactsGatherer } from './job-facts.ts';
 import { KubeWriter } from './kube.ts';
 import { operatorMetrics } from './metrics.ts';
 import { Observer } from './observer.ts';
-import { Reconciler, setConditions } from './reconciler.ts';
+import { Reconciler } from './reconciler.ts';
 import {
   createMultiNamespaceInformer,
   createRuntimeMetrics,
@@ -285,20 +287,32 @@ async function updateConnectionStatus(
       connectedFrontend: client.frontend,
       aliveBackends: facts.aliveBackends,
       totalBackends: facts.totalBackends,
-      conditions: setConditions(prev.conditions as Condition[] | undefined, gen, now, [
-        ['Ready', 'True', 'Connected', `connected to StarRocks ${facts.versionText} at ${client.frontend}`],
-      ]),
+      conditions: connectionConditions(
+        {
+          status: 'True',
+          reason: 'Connected',
+          message: `connected to StarRocks ${facts.versionText} at ${client.frontend}`,
+        },
+        { generation: gen, previous: prev.conditions as Condition[] | undefined, now },
+      ),
     };
   } catch (e) {
-    const reason = e instanceof ConnectionProblem ? e.reason : 'Unreachable';
+    // A missing Secret or refused login needs a person (Stalled); anything else is retried (Reconciling).
+    const reason =
+      e instanceof ConnectionProblem
+        ? e.reason
+        : classifyError(e).kind === 'access-denied'
+          ? 'AccessDenied'
+          : 'Unreachable';
     const message = e instanceof Error ? e.message : String(e);
     logger.warn({ namespace: ns, name, reason }, message);
     next = {
       ...prev,
       observedGeneration: gen,
-      conditions: setConditions(prev.conditions as Condition[] | undefined, gen, now, [
-        ['Ready', 'False', reason, message],
-      ]),
+      conditions: connectionConditions(
+        { status: 'False', reason, message },
+        { generation: gen, previous: prev.conditions as Condition[] | undefined, now },
+      ),
     };
     await writer.patchStatus(conn, prev, next);
     return { requeueAfterMs: 15_000 };

@@ -2,6 +2,7 @@
 // whether a cancelled job's table is back, and, before an Avro job is created, whether the registry's schema fits
 // the table. Each is asked only when the plan can use it, bounded in time, and a failure is a fact (never an
 // exception): the planner decides with what it has.
+import type { RoutineLoadJobStatus } from '../api/routineloadjob.ts';
 import { type CompatResult, checkAvroAgainstTable, parseDescribe } from '../avro/compat.ts';
 import { decodeConfluentMessage, schemaIdOf } from '../avro/decode.ts';
 import { SchemaRegistryClient } from '../avro/registry.ts';
@@ -11,9 +12,15 @@ import type { TopicView } from '../reconcile/analysis.ts';
 import { wantsErrorLog } from '../reconcile/analysis.ts';
 import type { DesiredJob } from '../reconcile/desired.ts';
 import type { SchemaCheck } from '../reconcile/plan.ts';
+import {
+  REJECTED_SAMPLE_INTERVAL_SECONDS,
+  TASKS_INTERVAL_SECONDS,
+  wantsRejectedSample,
+  wantsTasks,
+} from '../reconcile/troubleshooting.ts';
 import type { StarRocksClient } from '../starrocks/client.ts';
 import { classifyError, redact } from '../starrocks/errors.ts';
-import { nextOffset, type ObservedJob } from '../starrocks/observed.ts';
+import { nextOffset, type ObservedJob, type RoutineLoadTask } from '../starrocks/observed.ts';
 import { quoteQualified } from '../starrocks/quote.ts';
 
 /** The longest the reconcile waits for Kafka; a slower answer is used by the next reconcile (the read is shared). */
@@ -28,6 +35,9 @@ export interface JobFacts {
   tableExists?: boolean;
   schema?: SchemaCheck;
   decodeFailures?: string[];
+  /** For status.troubleshooting (not the planner): a sample of the newest error log, and the job's tasks. */
+  rejected?: { url: string; lines: string[] };
+  tasks?: RoutineLoadTask[];
 }
 
 /** Messages read back per partition to find the ones Avro cannot decode. */
@@ -40,6 +50,10 @@ export class JobFactsGatherer {
   readonly #errorLogs = new Map<string, Promise<string[] | undefined>>();
   /** Pauses (job id + PauseTime) whose Kafka view was refreshed. */
   readonly #refreshed = new Set<string>();
+  /** Jobs whose SHOW ROUTINE LOAD TASK failed, by job id: when (epoch ms). */
+  readonly #tasksFailed = new Map<string, number>();
+  /** Error logs whose sampling failed, by URL: when (epoch ms). */
+  readonly #sampleFailed = new Map<string, number>();
   /** Decode failures by pause (job id + PauseTime), read once per pause. */
   readonly #decoded = new Map<string, Promise<string[] | undefined>>();
 
@@ -53,10 +67,15 @@ export class JobFactsGatherer {
     /** Whether the table's existence matters (a cancelled job that may be recreated). */
     wantsTable: boolean;
     client: StarRocksClient;
+    /** The status before this reconcile and the time: rate-limit the troubleshooting reads. */
+    status?: RoutineLoadJobStatus;
+    now?: Date;
   }): Promise<JobFacts> {
     const { desired, observed } = args;
     const out: JobFacts = {};
     const tasks: Array<Promise<void>> = [];
+    const now = args.now ?? new Date();
+    this.#troubleshootingReads(observed, args.status, args.client, now, out, tasks);
     // Both the table check and the schema check read DESC: once.
     let columns: ReturnType<typeof describe> | undefined;
     const table = (d: DesiredJob) => {
@@ -100,6 +119,52 @@ export class JobFactsGatherer {
     }
     await Promise.all(tasks);
     return out;
+  }
+
+  /** Reads for status.troubleshooting, rate-limited by the previous status and by recent failures. */
+  #troubleshootingReads(
+    observed: ObservedJob | undefined,
+    status: RoutineLoadJobStatus | undefined,
+    client: StarRocksClient,
+    now: Date,
+    out: JobFacts,
+    tasks: Array<Promise<void>>,
+  ): void {
+    const sample = wantsRejectedSample(observed, status, now);
+    const failedAt = sample ? this.#sampleFailed.get(sample) : undefined;
+    // An error log that could not be read (BE down, HTTP port closed to the operator) is not retried every resync.
+    if (sample && (failedAt === undefined || now.getTime() - failedAt >= REJECTED_SAMPLE_INTERVAL_SECONDS * 1000)) {
+      tasks.push(
+        this.#errorLog(sample).then((lines) => {
+          if (lines) out.rejected = { url: sample, lines };
+          else {
+            this.#sampleFailed.set(sample, now.getTime());
+            if (this.#sampleFailed.size > 64)
+              this.#sampleFailed.delete(this.#sampleFailed.keys().next().value as string);
+          }
+        }),
+      );
+    }
+    const tasksFailedAt = observed ? this.#tasksFailed.get(observed.id) : undefined;
+    if (
+      observed &&
+      wantsTasks(observed, status, now) &&
+      (tasksFailedAt === undefined || now.getTime() - tasksFailedAt >= TASKS_INTERVAL_SECONDS * 1000)
+    ) {
+      tasks.push(
+        client
+          .showRoutineLoadTasks(observed.dbName, observed.name)
+          .then((t) => {
+            out.tasks = t;
+            this.#tasksFailed.delete(observed.id);
+          })
+          // Troubleshooting only: a failed read (e.g. not permitted) keeps the previous list, tried again in a minute.
+          .catch(() => {
+            this.#tasksFailed.set(observed.id, now.getTime());
+            if (this.#tasksFailed.size > 256) this.#tasksFailed.delete(this.#tasksFailed.keys().next().value as string);
+          }),
+      );
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import type { Condition } from '../api/common.ts';
 import type { RoutineLoadJob, RoutineLoadJobStatus } from '../api/routineloadjob.ts';
 import { jobNameOf } from '../api/routineloadjob.ts';
 import type { StarRocksConnection } from '../api/starrocksconnection.ts';
+import { withJobConditions } from '../reconcile/conditions.ts';
 import { resolveDesired } from '../reconcile/desired.ts';
 import { type Claimant, claimantOf } from '../reconcile/ownership.ts';
 import {
@@ -16,6 +17,7 @@ import {
   type Refusal,
   refusalRetrySeconds,
 } from '../reconcile/plan.ts';
+import { troubleshooting } from '../reconcile/troubleshooting.ts';
 import type { StarRocksClient } from '../starrocks/client.ts';
 import { classifyError, redact, StarRocksError } from '../starrocks/errors.ts';
 import { selectJob } from '../starrocks/facts.ts';
@@ -23,7 +25,7 @@ import type { ObservedJob } from '../starrocks/observed.ts';
 import type { ConnectionManager, SecretReader } from './connections.ts';
 import { ConnectionProblem } from './connections.ts';
 import { failpoint } from './failpoints.ts';
-import type { JobFactsGatherer } from './job-facts.ts';
+import type { JobFacts, JobFactsGatherer } from './job-facts.ts';
 import type { KubeWriter } from './kube.ts';
 import type { Observer } from './observer.ts';
 
@@ -148,11 +150,14 @@ export class Reconciler {
           observed,
           wantsTable: gone && job.spec.autoResume?.onCancelled === 'RecreateWhenTableExists',
           client,
+          ...(job.status ? { status: job.status } : {}),
+          now,
         })) ?? {};
     } catch (e) {
       // Facts are optional inputs: decide without them rather than not at all.
       d.logger.warn({ ...log, err: errorText(e) }, 'cannot gather job facts');
     }
+    const { rejected, tasks, ...planFacts } = facts;
     let p: Plan;
     try {
       p = plan({
@@ -161,7 +166,7 @@ export class Reconciler {
         ...(observed ? { observed } : {}),
         history,
         cluster,
-        ...facts,
+        ...planFacts,
         ...(observed ? this.#claim(job, conn, observed) : {}),
         now,
       });
@@ -171,6 +176,7 @@ export class Reconciler {
       const res = await this.#blocked(job, now, 'PlanningFailed', `the operator could not plan this job: ${text}`);
       return { ...res, error: e instanceof Error ? e : new Error(String(e)) };
     }
+    addTroubleshooting(p, job, observed, { rejected, tasks }, desired.ok ? desired.desired.secrets : [], now);
     return this.#execute(job, p, client, connKey, now);
   }
 
@@ -279,16 +285,7 @@ export class Reconciler {
     let keep = pending;
     if (kind === 'create' && pending?.type === 'create' && cls !== 'connection' && cls !== 'name-in-use')
       keep = undefined;
-    const next: RoutineLoadJobStatus = {
-      ...statusNow,
-      ...(keep ? { pendingOperation: keep } : {}),
-      lastActions: log.slice(-MAX_ACTIONS_KEPT),
-      conditions: setConditions(statusNow.conditions, job.metadata.generation, now, [
-        ['Synced', 'False', stateChange ? 'StateChanged' : 'StatementFailed', message],
-        ['Progressing', 'True', 'Retrying', 'retrying with backoff'],
-      ]),
-    };
-    if (!keep) delete next.pendingOperation;
+    const next = statementFailedStatus(job, statusNow, { keep, kind, message, stateChange, now, actionsLog });
     await this.#d.kube.patchStatus(job, statusNow, next);
     this.#d.events.record(job, 'Warning', 'StatementFailed', message);
     // The job changed under us (stale observation): look again soon; otherwise back off.
@@ -347,23 +344,13 @@ export class Reconciler {
     };
     if (undone) delete next.pendingOperation;
     else if (pending) next.pendingOperation = pending;
-    await d.kube.patchStatus(job, statusNow, next);
+    await d.kube.patchStatus(job, statusNow, withConditions(job, next, statusNow.conditions, now));
     d.events.record(job, 'Warning', 'ChangeRejected', text);
     return { requeueAfterMs: undone ? refusalRetrySeconds(attempts) * 1000 : 1000 };
   }
 
   async #blocked(job: RoutineLoadJob, now: Date, reason: string, message: string): Promise<ReconcileResult> {
-    const status = job.status ?? {};
-    const next: RoutineLoadJobStatus = {
-      ...status,
-      observedGeneration: job.metadata.generation ?? status.observedGeneration,
-      conditions: setConditions(status.conditions, job.metadata.generation, now, [
-        ['Ready', 'False', reason, message],
-        ['Synced', 'False', reason, message],
-        ['Progressing', 'False', reason, ''],
-      ]),
-    };
-    await this.#d.kube.patchStatus(job, status, next);
+    await this.#d.kube.patchStatus(job, job.status ?? {}, blockedStatus(job, now, reason, message));
     this.#d.events.record(job, 'Warning', reason, message);
     return { requeueAfterMs: SLOW_RETRY_MS };
   }
@@ -397,6 +384,89 @@ export class Reconciler {
   #emit(job: RoutineLoadJob, events: PlanEvent[]): void {
     for (const ev of events) this.#d.events.record(job, ev.type, ev.reason, ev.message);
   }
+}
+
+/** status.troubleshooting and its events, for the job this resource manages (never a foreign one of the name). */
+function addTroubleshooting(
+  p: Plan,
+  job: RoutineLoadJob,
+  observed: ObservedJob | undefined,
+  read: Pick<JobFacts, 'rejected' | 'tasks'>,
+  secrets: string[],
+  now: Date,
+): void {
+  const mine = observed && p.status.jobId === observed.id ? observed : undefined;
+  const t = troubleshooting({
+    observed: mine,
+    prev: job.status,
+    ...(read.rejected ? { rejected: read.rejected } : {}),
+    ...(read.tasks ? { tasks: read.tasks } : {}),
+    secrets,
+    now,
+  });
+  if (t.status) p.status.troubleshooting = t.status;
+  p.events.push(...t.events);
+}
+
+/** Status for a job the operator cannot reach StarRocks for (no connection, no Secret, FE down, access denied). */
+export function blockedStatus(job: RoutineLoadJob, now: Date, reason: string, message: string): RoutineLoadJobStatus {
+  const status = job.status ?? {};
+  const next: RoutineLoadJobStatus = {
+    ...status,
+    observedGeneration: job.metadata.generation ?? status.observedGeneration,
+    conditions: setConditions(status.conditions, job.metadata.generation, now, [
+      ['Ready', 'False', reason, message],
+      ['Synced', 'False', reason, message],
+      ['Progressing', 'False', reason, ''],
+    ]),
+  };
+  return withConditions(job, next, status.conditions, now);
+}
+
+/** Status after a statement StarRocks refused (or whose reply was lost); the planner's status is not applied. */
+export function statementFailedStatus(
+  job: RoutineLoadJob,
+  statusNow: RoutineLoadJobStatus,
+  f: {
+    keep: PendingOperation | undefined;
+    kind: string;
+    message: string;
+    stateChange: boolean;
+    now: Date;
+    actionsLog: NonNullable<RoutineLoadJobStatus['lastActions']>;
+  },
+): RoutineLoadJobStatus {
+  const next: RoutineLoadJobStatus = {
+    ...statusNow,
+    // This generation was acted on: a tool waiting for it sees the failure instead of "not yet observed".
+    observedGeneration: job.metadata.generation ?? statusNow.observedGeneration,
+    ...(f.keep ? { pendingOperation: f.keep } : {}),
+    lastActions: [
+      ...f.actionsLog,
+      { time: f.now.toISOString(), action: `${f.kind.toUpperCase()} (failed)`, detail: truncate(f.message, 2000) },
+    ].slice(-MAX_ACTIONS_KEPT),
+    conditions: setConditions(statusNow.conditions, job.metadata.generation, f.now, [
+      ['Synced', 'False', f.stateChange ? 'StateChanged' : 'StatementFailed', f.message],
+      ['Progressing', 'True', 'Retrying', 'retrying with backoff'],
+    ]),
+  };
+  if (!f.keep) delete next.pendingOperation;
+  return withConditions(job, next, statusNow.conditions, f.now);
+}
+
+/** Failures outside the planner go through the same kstatus derivation as its plans (conditions.ts). */
+function withConditions(
+  job: RoutineLoadJob,
+  status: RoutineLoadJobStatus,
+  previous: Condition[] | undefined,
+  now: Date,
+): RoutineLoadJobStatus {
+  return withJobConditions(status, {
+    generation: job.metadata.generation,
+    previous,
+    now,
+    autoResumeEnabled: job.spec.autoResume?.enabled ?? true,
+  });
 }
 
 type ConditionSpec = [type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string];

@@ -22,6 +22,7 @@ import {
 import type { StarRocksVersion } from '../starrocks/version.ts';
 import { type Analysis, analysePause, type TopicView } from './analysis.ts';
 import { concurrencyTarget, type Proposal, stabilize } from './concurrency.ts';
+import { condition, withJobConditions } from './conditions.ts';
 import type { DesiredJob, SpecProblem } from './desired.ts';
 import { type DiffResult, type Drift, diffJob } from './diff.ts';
 import { AUTO_RESUME_DEFAULTS, decideHeal, type HealAction, type HealState } from './heal.ts';
@@ -150,26 +151,6 @@ export interface PlanInput {
 
 // ------------------------------------------------------------------------------------------------ helpers
 
-function condition(
-  type: string,
-  status: 'True' | 'False' | 'Unknown',
-  reason: string,
-  message: string,
-  generation: number | undefined,
-  previous: Condition[] | undefined,
-  now: Date,
-): Condition {
-  const prev = previous?.find((c) => c.type === type);
-  return {
-    type,
-    status,
-    reason,
-    message,
-    ...(generation !== undefined ? { observedGeneration: generation } : {}),
-    lastTransitionTime: prev && prev.status === status ? prev.lastTransitionTime : now.toISOString(),
-  };
-}
-
 /** What SHOW reports, for status. `secrets` are masked in reason texts (BEs and librdkafka may echo values). */
 function observedStatus(o: ObservedJob | undefined, secrets: string[], kafka?: TopicView): RoutineLoadJobStatus {
   if (!o) return {};
@@ -270,7 +251,10 @@ export function plan(input: PlanInput): Plan {
       observedGeneration: generation ?? prev?.observedGeneration,
     };
     if (sc && out.conditions) out.conditions = [...out.conditions.filter((c) => c.type !== sc.type), sc];
-    return { actions, status: out, events, drifts: [], ...extra };
+    // Ready/Reconciling/Stalled and observedGeneration on every condition: derived in one place (conditions.ts).
+    const autoResumeEnabled = spec.autoResume?.enabled ?? true;
+    const derived = withJobConditions(out, { generation, previous: prev?.conditions, now, autoResumeEnabled });
+    return { actions, status: derived, events, drifts: [], ...extra };
   };
 
   // A job is ours when status records its id, when it carries our mark, or (for a user's own group.id) while a

@@ -53,8 +53,8 @@ test('a job applied with kubectl becomes RUNNING, loads rows, and reads well in 
   const get = spawnSync(paths.kubectl, ['--kubeconfig', testEnv().kube.kubeconfig, '-n', w.ns, 'get', 'rlj'], {
     encoding: 'utf8',
   });
-  assert.match(get.stdout, /NAME\s+STATE\s+TABLE\s+TOPIC\s+CONCURRENCY\s+LAG\s+READY\s+AGE/);
-  assert.match(get.stdout, new RegExp(`orders\\s+RUNNING\\s+orders\\s+${w.topic}\\s+3\\s+\\S*\\s*True`));
+  assert.match(get.stdout, /NAME\s+STATE\s+TABLE\s+TOPIC\s+CONCURRENCY\s+LAG\s+READY\s+REASON\s+AGE/);
+  assert.match(get.stdout, new RegExp(`orders\\s+RUNNING\\s+orders\\s+${w.topic}\\s+3\\s+\\S*\\s*True\\s+Running\\s`));
   assert.deepEqual(w.verbs('orders'), ['CREATE']);
 });
 

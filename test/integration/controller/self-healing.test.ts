@@ -560,6 +560,22 @@ test('an Avro job whose schema does not fit the table is not created; the condit
     300,
   );
   assert.match(cond(ok, 'SchemaCompatible')?.message ?? '', new RegExp(`${topic}-value`));
+  // An ALTER later (no new schema check): every condition, SchemaCompatible included, describes the new
+  // generation, so Argo CD and kstatus readers do not wait for it forever; the job is Ready again.
+  await w.patchSpec('avro', { properties: { maxErrorNumber: 5 } });
+  const altered = await eventually(
+    'every condition at the new generation, Ready',
+    async () => {
+      const x = await w.get('avro');
+      const conds = x?.status?.conditions ?? [];
+      const current = conds.length > 0 && conds.every((c) => c.observedGeneration === x?.metadata.generation);
+      return current && x?.metadata.generation === 2 && cond(x.status, 'Ready')?.status === 'True' ? x : undefined;
+    },
+    60_000,
+    300,
+  );
+  assert.equal(cond(altered.status, 'SchemaCompatible')?.status, 'True');
+  assert.ok(w.verbs('avro').includes('ALTER'));
   await w.remove('avro');
 });
 

@@ -176,7 +176,7 @@ async function main(): Promise<void> {
     );
     await waitState('orders', 'RUNNING');
 
-    // Updates the policy forbids: Ready, not Synced.
+    // Updates the policy forbids: not Synced, not Ready (StarRocks still runs the old spec), Stalled.
     await w.create(w.job('blocked', { updatePolicy: 'Block' }));
     await waitState('blocked', 'RUNNING');
     await w.patchSpec('blocked', { table: 'orders_v2' });

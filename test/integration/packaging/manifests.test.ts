@@ -64,10 +64,10 @@ test('kubectl apply -f crds/ && kubectl apply -f examples/ works; kubectl get rl
   const jobs = [...r.stdout.matchAll(/routineloadjob.routineload.dev\/(\S+) created/g)].map((m) => m[1]);
   assert.equal(jobs.length, 3, `the guide's three jobs: ${r.stdout}`);
   const get = kubectl(['get', 'rlj', '-n', ns]).stdout;
-  assert.match(get, /^NAME\s+STATE\s+TABLE\s+TOPIC\s+CONCURRENCY\s+LAG\s+READY\s+AGE$/m);
+  assert.match(get, /^NAME\s+STATE\s+TABLE\s+TOPIC\s+CONCURRENCY\s+LAG\s+READY\s+REASON\s+AGE$/m);
   for (const j of jobs) assert.match(get, new RegExp(`^${j}\\s`, 'm'));
   const wide = kubectl(['get', 'rlj', '-n', ns, '-o', 'wide']).stdout;
-  assert.match(wide, /^NAME\s+STATE\s+TABLE\s+TOPIC\s+CONCURRENCY\s+LAG\s+READY\s+REASON\s+JOB\s+AGE$/m);
+  assert.match(wide, /^NAME\s+STATE\s+TABLE\s+TOPIC\s+CONCURRENCY\s+LAG\s+READY\s+REASON\s+REJECTED\s+JOB\s+AGE$/m);
   assert.match(
     kubectl(['get', 'starrocks', '-n', ns]).stdout,
     /routineloadjob.routineload.dev\//,

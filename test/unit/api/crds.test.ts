@@ -12,12 +12,16 @@ test('the committed CRDs are exactly what src/api generates (run `npm run gen:cr
   }
 });
 
-test('printer columns show State, Table, Topic, Concurrency, Lag, Ready and Age', () => {
-  const cols = routineLoadJobCrd.spec.versions[0]?.additionalPrinterColumns.filter((c) => !('priority' in c));
+test('printer columns show State, Table, Topic, Concurrency, Lag, Ready, the reason it is not Ready, and Age', () => {
+  const all = routineLoadJobCrd.spec.versions[0]?.additionalPrinterColumns ?? [];
+  const cols = all.filter((c) => !('priority' in c));
   assert.deepEqual(
     cols?.map((c) => c.name),
-    ['State', 'Table', 'Topic', 'Concurrency', 'Lag', 'Ready', 'Age'],
+    ['State', 'Table', 'Topic', 'Concurrency', 'Lag', 'Ready', 'Reason', 'Age'],
   );
+  // A blocked update shows in the default view: READY False, REASON UpdateBlocked, STATE still RUNNING.
+  assert.equal(cols.find((c) => c.name === 'Reason')?.jsonPath, '.status.conditions[?(@.type=="Ready")].reason');
+  assert.equal(all.find((c) => c.name === 'Rejected')?.jsonPath, '.status.statistic.errorRows');
 });
 
 test('job names default from the resource name, made valid for StarRocks', () => {

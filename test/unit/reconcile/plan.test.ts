@@ -291,6 +291,8 @@ test('an invalid spec changes nothing and says what to fix', () => {
   assert.deepEqual(kinds(p), []);
   assert.equal(cond(p, 'Synced')?.reason, 'InvalidSpec');
   assert.match(cond(p, 'Synced')?.message ?? '', /spec\.kafka\.offsets: needs spec\.kafka\.partitions/);
+  assert.equal(cond(p, 'Ready')?.status, 'False', 'the running job does not reflect this spec');
+  assert.equal(cond(p, 'Stalled')?.reason, 'InvalidSpec');
 });
 
 test('in sync and running: no action, Ready', () => {
@@ -340,6 +342,10 @@ test('updatePolicy Block: the recreate is reported, not done', () => {
   assert.deepEqual(kinds(p), []);
   assert.equal(cond(p, 'Synced')?.reason, 'UpdateBlocked');
   assert.match(cond(p, 'Synced')?.message ?? '', /spec\.table/);
+  // StarRocks still runs the old spec: not Ready (kubectl wait keeps waiting), Stalled until a person acts.
+  assert.equal(cond(p, 'Ready')?.status, 'False');
+  assert.equal(cond(p, 'Ready')?.reason, 'UpdateBlocked');
+  assert.equal(cond(p, 'Stalled')?.status, 'True');
 });
 
 test('lag is messages not yet loaded: StarRocks OffsetLag minus one (a caught-up partition shows 1)', () => {
