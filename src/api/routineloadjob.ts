@@ -701,6 +701,9 @@ export const routineLoadJobStatusSchema = s.object(
       s.string({ description: 'Hash of the applied spec incl. Secret values that StarRocks masks.' }),
     ),
     lastHandledRestartNonce: s.optional(s.string()),
+    temporaryPartitions: s.optional(
+      s.boolean({ description: 'Whether the partitions last applied are TEMPORARY (SHOW lists names only).' }),
+    ),
     offsetsReset: s.optional(
       s.object(
         {

@@ -41,6 +41,8 @@ export interface DiffContext {
   appliedSecretRevisions?: string;
   /** Cluster-dependent defaults: what a property the spec no longer sets goes back to. */
   defaults?: ClusterDefaults;
+  /** Whether the partitions last applied were TEMPORARY (status; SHOW does not say). */
+  appliedTemporaryPartitions?: boolean;
 }
 
 /** StarRocks' value of a load option or format property the job does not set. */
@@ -216,7 +218,20 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
   if (shownPartitions !== undefined) {
     const have = shownPartitions === '*' ? [] : csv(shownPartitions);
     const want = d.load.partitions ?? [];
-    if ([...have].sort().join(',') !== [...want].sort().join(',')) {
+    const temporaryToggled =
+      want.length > 0 &&
+      ctx.appliedTemporaryPartitions !== undefined &&
+      ctx.appliedTemporaryPartitions !== d.load.temporaryPartitions;
+    if (temporaryToggled && [...have].sort().join(',') === [...want].sort().join(',')) {
+      add({
+        field: 'spec.load.temporaryPartitions',
+        kind: 'alter',
+        desired: String(d.load.temporaryPartitions),
+        observed: String(ctx.appliedTemporaryPartitions),
+      });
+      alter.load.partitions = want;
+      alter.load.temporaryPartitions = d.load.temporaryPartitions;
+    } else if ([...have].sort().join(',') !== [...want].sort().join(',')) {
       if (want.length === 0) {
         recreate('spec.load.partitions', '(all)', have.join(','), 'ALTER cannot reset target partitions');
       } else {

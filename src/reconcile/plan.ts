@@ -429,6 +429,8 @@ export function plan(input: PlanInput): Plan {
         ...extra,
         concurrency: concStatus,
         appliedHash: desired.secretRevisions,
+        // Written only once the statements succeeded: what the job now loads into.
+        ...(desired.load.partitions ? { temporaryPartitions: desired.load.temporaryPartitions } : {}),
         conditions: [
           cond('Ready', 'False', reason, message),
           cond('Synced', 'False', reason, message),
@@ -635,6 +637,9 @@ export function plan(input: PlanInput): Plan {
     ...(cluster.defaults ? { defaults: cluster.defaults } : {}),
     ...(concurrencyToApply !== undefined ? { desiredConcurrency: concurrencyToApply } : {}),
     ...(prev?.appliedHash !== undefined && ours(observed) ? { appliedSecretRevisions: prev.appliedHash } : {}),
+    ...(prev?.temporaryPartitions !== undefined && ours(observed)
+      ? { appliedTemporaryPartitions: prev.temporaryPartitions }
+      : {}),
   });
   const live = observed.state === 'RUNNING' || observed.state === 'NEED_SCHEDULE';
   const pausedByUs = (pending?.type === 'alter' && pending.resume) || (pending?.type === 'recreate' && pending.resume);
@@ -773,6 +778,9 @@ export function plan(input: PlanInput): Plan {
     ...(restart ? { lastHandledRestartNonce: spec.restartNonce } : {}),
     ...(rejection ? { rejectedChange: rejection.record } : {}),
   };
+  // SHOW lists partition names only: whether they are temporary is what the operator last applied.
+  if (rejection && prev?.temporaryPartitions !== undefined) status.temporaryPartitions = prev.temporaryPartitions;
+  else if (!rejection && desired.load.partitions) status.temporaryPartitions = desired.load.temporaryPartitions;
   const synced = rejection
     ? cond('Synced', 'False', 'ChangeRejected', rejection.message)
     : cond('Synced', 'True', 'Synced', 'StarRocks job matches the spec');

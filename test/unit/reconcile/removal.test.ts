@@ -105,3 +105,22 @@ test('removing log_rejected_record_num needs a recreate (StarRocks cannot ALTER 
   const r = drifts({}, { log_rejected_record_num: '5' });
   assert.equal(r.drifts.find((d) => d.field === 'spec.properties.logRejectedRecordNum')?.kind, 'recreate');
 });
+
+test('toggling temporaryPartitions is seen (status records what was applied) and ALTERed', () => {
+  const d = resolveDesired(
+    {
+      metadata: { name: 'orders' },
+      spec: { ...base, load: { partitions: ['p1', 'p2'], temporaryPartitions: true } } as Spec,
+    },
+    () => undefined,
+  );
+  assert.ok(d.ok);
+  const o = observed({ jobProperties: { partitions: 'p1,p2' }, custom: {} });
+  const r = diffJob(d.desired, o, { version: V33, defaults, appliedTemporaryPartitions: false });
+  assert.deepEqual(
+    r.drifts.map((x) => x.field),
+    ['spec.load.temporaryPartitions'],
+  );
+  assert.match(renderAlter('db1', 'orders', r.alter).redacted, /TEMPORARY PARTITION/);
+  assert.deepEqual(diffJob(d.desired, o, { version: V33, defaults, appliedTemporaryPartitions: true }).drifts, []);
+});
