@@ -11,7 +11,25 @@ import { type Static, s } from './schema.ts';
 
 export const JOB_NAME_PATTERN = '^[a-zA-Z][a-zA-Z0-9_]{0,63}$';
 const IDENT_PATTERN = '^[a-zA-Z_][a-zA-Z0-9_-]{0,63}$';
-const BROKER_PATTERN = '^(\\[[0-9a-fA-F:.%]+\\]|[0-9a-zA-Z][0-9a-zA-Z.-]*):[0-9]{1,5}$';
+// Host names as the BEs' resolvers take them: underscores included (common in Docker and Kubernetes names).
+const BROKER_PATTERN = '^(\\[[0-9a-fA-F:.%]+\\]|[0-9a-zA-Z_][0-9a-zA-Z._-]*):[0-9]{1,5}$';
+
+/**
+ * A Kafka offset as StarRocks takes it (KafkaUtil): an integer >= 0 (also written as a string of digits), or
+ * OFFSET_BEGINNING / OFFSET_END in any letter case.
+ */
+const offsetRule = (o: string) =>
+  `type(${o}) == int ? ${o} >= 0 : (${o}.matches('^[0-9]+$') || ${o}.upperAscii() == 'OFFSET_BEGINNING' || ${o}.upperAscii() == 'OFFSET_END')`;
+
+export function validOffset(o: number | string): boolean {
+  if (typeof o === 'number') return Number.isInteger(o) && o >= 0;
+  return /^[0-9]+$/.test(o) || ['OFFSET_BEGINNING', 'OFFSET_END'].includes(o.toUpperCase());
+}
+
+/** The offset as the operator sends it: digits, or the symbolic name in upper case (same meaning to StarRocks). */
+export function offsetText(o: number | string): string {
+  return typeof o === 'number' || /^[0-9]+$/.test(o) ? String(BigInt(o)) : o.toUpperCase();
+}
 const TOPIC_PATTERN = '^[a-zA-Z0-9._-]{1,249}$';
 const KAFKA_PROPERTY_KEY_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9._-]*$';
 
@@ -208,7 +226,7 @@ export const kafkaSchema = s.object(
           'Used when the job is created; afterwards StarRocks tracks progress.',
         'x-kubernetes-validations': [
           {
-            rule: "self.all(o, type(o) == int ? o >= 0 : (o == 'OFFSET_BEGINNING' || o == 'OFFSET_END'))",
+            rule: `self.all(o, ${offsetRule('o')})`,
             message: 'each offset must be an integer >= 0, OFFSET_BEGINNING or OFFSET_END',
           },
         ],
@@ -233,7 +251,7 @@ export const kafkaSchema = s.object(
             description: 'Next offset per partition: integer >= 0, OFFSET_BEGINNING or OFFSET_END.',
             'x-kubernetes-validations': [
               {
-                rule: "self.all(o, type(o) == int ? o >= 0 : (o == 'OFFSET_BEGINNING' || o == 'OFFSET_END'))",
+                rule: `self.all(o, ${offsetRule('o')})`,
                 message: 'each offset must be an integer >= 0, OFFSET_BEGINNING or OFFSET_END',
               },
             ],
@@ -252,8 +270,17 @@ export const kafkaSchema = s.object(
       ),
     ),
     defaultOffset: s.optional(
-      s.enum(['OFFSET_BEGINNING', 'OFFSET_END'], {
-        description: 'property.kafka_default_offsets: where partitions without an explicit offset start.',
+      s.intOrString({
+        maxLength: 20,
+        description:
+          'property.kafka_default_offsets: where partitions without an explicit offset start (OFFSET_BEGINNING, ' +
+          'OFFSET_END or an integer >= 0).',
+        'x-kubernetes-validations': [
+          {
+            rule: offsetRule('self'),
+            message: 'must be an integer >= 0, OFFSET_BEGINNING or OFFSET_END',
+          },
+        ],
       }),
     ),
     groupId: s.optional(

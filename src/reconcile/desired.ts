@@ -5,8 +5,10 @@
 import {
   isSecretKafkaSetting,
   jobNameOf,
+  offsetText,
   type RoutineLoadJob,
   routineLoadJobSpecSchema,
+  validOffset,
 } from '../api/routineloadjob.ts';
 import { applyDefaults, checkSchema, toOpenAPI } from '../api/schema.ts';
 import {
@@ -232,17 +234,18 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
       );
     }
     kafka.offsets.forEach((o, i) => {
-      const ok = typeof o === 'number' ? Number.isInteger(o) && o >= 0 : o === 'OFFSET_BEGINNING' || o === 'OFFSET_END';
-      if (!ok) problem(`spec.kafka.offsets[${i}]`, 'must be an integer >= 0, OFFSET_BEGINNING or OFFSET_END');
+      if (!validOffset(o))
+        problem(`spec.kafka.offsets[${i}]`, 'must be an integer >= 0, OFFSET_BEGINNING or OFFSET_END');
     });
   }
+  if (kafka.defaultOffset !== undefined && !validOffset(kafka.defaultOffset))
+    problem('spec.kafka.defaultOffset', 'must be an integer >= 0, OFFSET_BEGINNING or OFFSET_END');
   const reset = kafka.resetOffsets;
   if (reset) {
     if (reset.offsets.length !== reset.partitions.length)
       problem('spec.kafka.resetOffsets.offsets', 'give one offset per partition in spec.kafka.resetOffsets.partitions');
     reset.offsets.forEach((o, i) => {
-      const ok = typeof o === 'number' ? Number.isInteger(o) && o >= 0 : o === 'OFFSET_BEGINNING' || o === 'OFFSET_END';
-      if (!ok)
+      if (!validOffset(o))
         problem(`spec.kafka.resetOffsets.offsets[${i}]`, 'must be an integer >= 0, OFFSET_BEGINNING or OFFSET_END');
     });
     // StarRocks: "The specified partition <p> is not in the custom partitions".
@@ -315,7 +318,7 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
   }
 
   const kafkaProps: Array<[string, string]> = [];
-  if (kafka.defaultOffset) kafkaProps.push(['kafka_default_offsets', kafka.defaultOffset]);
+  if (kafka.defaultOffset !== undefined) kafkaProps.push(['kafka_default_offsets', offsetText(kafka.defaultOffset)]);
   if (kafka.groupId) kafkaProps.push(['group.id', kafka.groupId]);
   if (kafka.clientId) kafkaProps.push(['client.id', kafka.clientId]);
   for (const [k, v] of Object.entries(kafka.properties ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
@@ -343,7 +346,7 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
         brokers: kafka.brokers,
         topic: kafka.topic,
         ...(kafka.partitions ? { partitions: kafka.partitions } : {}),
-        ...(kafka.offsets ? { offsets: kafka.offsets.map(String) } : {}),
+        ...(kafka.offsets ? { offsets: kafka.offsets.map(offsetText) } : {}),
         properties: kafkaProps,
         secretProperties,
         ...(reg ? { schemaRegistryUrl: reg.url } : {}),

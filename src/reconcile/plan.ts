@@ -6,7 +6,7 @@
 // CREATE whose reply was lost, and offsets carried across a recreate from the progress recorded while paused.
 import type { Condition } from '../api/common.ts';
 import type { RoutineLoadJob, RoutineLoadJobStatus } from '../api/routineloadjob.ts';
-import { jobNameOf } from '../api/routineloadjob.ts';
+import { jobNameOf, offsetText } from '../api/routineloadjob.ts';
 import { redact } from '../starrocks/errors.ts';
 import { isFinalState, nextOffset, type ObservedJob, ReasonCode } from '../starrocks/observed.ts';
 import { JOB_PROPERTIES, supports } from '../starrocks/properties.ts';
@@ -1120,7 +1120,7 @@ function offsetsResetStep(
   const want = spec.kafka.resetOffsets;
   const last = prev?.offsetsReset;
   if (!want || want.nonce === last?.nonce) return last ? { record: last } : {};
-  const offsets = want.offsets.map(String);
+  const offsets = want.offsets.map(offsetText);
   const positions = nextPositions(observed.progress);
   const inFlight = pending?.type === 'alter' && pending.resetNonce === want.nonce;
   const live = observed.state === 'RUNNING' || observed.state === 'NEED_SCHEDULE';

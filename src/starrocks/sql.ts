@@ -114,10 +114,10 @@ export function registryEntry(d: DesiredJob): { entry: KafkaEntry; extraSecrets:
   if (!url) return undefined;
   const c = d.kafka.schemaRegistryCredentials;
   if (!c) return { entry: { key: 'confluent.schema.registry.url', value: url }, extraSecrets: [] };
-  const u = new URL(url);
-  u.username = c.username;
-  u.password = c.password;
-  const userinfo = `${u.username}:${u.password}`;
+  // Percent-encoded whole (a "%" or "@" in a password would otherwise change what the URL says).
+  const user = encodeURIComponent(c.username);
+  const pass = encodeURIComponent(c.password);
+  const userinfo = `${user}:${pass}`;
   const [scheme, rest] = url.split('://') as [string, string];
   const value = `${scheme}://${userinfo}@${rest}`;
   return {
@@ -128,7 +128,7 @@ export function registryEntry(d: DesiredJob): { entry: KafkaEntry; extraSecrets:
       pieces: [`${scheme}://`, { secret: userinfo }, `@${rest}`],
     },
     // StarRocks may echo the URL or its parts; mask the encoded forms too.
-    extraSecrets: [u.username, u.password, c.username, c.password],
+    extraSecrets: [user, pass, c.username, c.password],
   };
 }
 
