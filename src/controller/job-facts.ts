@@ -28,6 +28,8 @@ const KAFKA_WAIT_MS = 1_500;
 const ERROR_LOG_MAX_BYTES = 64 * 1024;
 const ERROR_LOG_TIMEOUT_MS = 3_000;
 const ERROR_LOG_LINES = 20;
+/** How often a running Avro job's subject is checked again for a new schema version. */
+const SCHEMA_RECHECK_MS = 15_000;
 
 export interface JobFacts {
   kafka?: TopicView;
@@ -48,6 +50,8 @@ export class JobFactsGatherer {
   readonly #kafka: KafkaFactsReader | undefined;
   /** Error logs by URL: a pause's log does not change, so it is read once. */
   readonly #errorLogs = new Map<string, Promise<string[] | undefined>>();
+  /** Avro checks of running jobs by job (subject, table, mapping): at most one per SCHEMA_RECHECK_MS. */
+  readonly #schemas = new Map<string, { at: number; check: Promise<SchemaCheck> }>();
   /** Pauses (job id + PauseTime) whose Kafka view was refreshed. */
   readonly #refreshed = new Set<string>();
   /** Jobs whose SHOW ROUTINE LOAD TASK failed, by job id: when (epoch ms). */
@@ -110,9 +114,10 @@ export class JobFactsGatherer {
         }),
       );
     }
-    if (desired?.format === 'avro' && !observed) {
+    // Before CREATE, and while the job runs (a new version is seen before messages written with it arrive).
+    if (desired?.format === 'avro') {
       tasks.push(
-        checkSchema(desired, table(desired)).then((s) => {
+        this.#schema(desired, table).then((s) => {
           out.schema = s;
         }),
       );
@@ -178,6 +183,25 @@ export class JobFactsGatherer {
     this.#refreshed.add(key);
     if (this.#refreshed.size > 256) this.#refreshed.delete(this.#refreshed.values().next().value as string);
     return true;
+  }
+
+  /** The schema check, shared for SCHEMA_RECHECK_MS: the registry and DESC are read once per period per job. */
+  #schema(d: DesiredJob, table: (d: DesiredJob) => ReturnType<typeof describe>): Promise<SchemaCheck> {
+    const key = JSON.stringify([
+      d.database,
+      d.table,
+      d.kafka.topic,
+      d.kafka.schemaRegistryUrl,
+      d.load.columns,
+      d.properties,
+    ]);
+    const hit = this.#schemas.get(key);
+    const now = Date.now();
+    if (hit && now - hit.at < SCHEMA_RECHECK_MS) return hit.check;
+    const check = checkSchema(d, table(d));
+    this.#schemas.set(key, { at: now, check });
+    if (this.#schemas.size > 1024) this.#schemas.delete(this.#schemas.keys().next().value as string);
+    return check;
   }
 
   async #topic(d: DesiredJob, fresh: boolean): Promise<TopicView | undefined> {
@@ -329,7 +353,13 @@ async function checkSchema(d: DesiredJob, table: ReturnType<typeof describe>): P
       ...(d.load.columns ? { sourceColumns: d.load.columns.filter((c) => !c.expr).map((c) => c.name) } : {}),
       ...(jsonPaths ? { jsonPaths: JSON.parse(jsonPaths) as string[] } : {}),
     });
-    return { compatible: result.compatible, subject, problems: result.problems };
+    return {
+      compatible: result.compatible,
+      subject,
+      version: latest.version,
+      problems: result.problems,
+      ...(result.warnings.length ? { warnings: result.warnings } : {}),
+    };
   } catch (e) {
     const message = redact(e instanceof Error ? e.message : String(e), secrets);
     return { compatible: false, subject, problems: [], error: `cannot check the schema: ${message}` };

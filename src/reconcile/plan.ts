@@ -57,7 +57,11 @@ export interface ClusterDefaults {
 export interface SchemaCheck {
   compatible: boolean;
   subject: string;
+  /** The subject version checked (the latest when the check was made). */
+  version?: number;
   problems: Array<{ field: string; column?: string; message: string }>;
+  /** What fits for some values only (narrowing numbers, text parsed per row): such rows are rejected. */
+  warnings?: Array<{ field: string; column?: string; message: string }>;
   /** The check could not be made (registry or table unreadable): no verdict. */
   error?: string;
 }
@@ -232,16 +236,27 @@ export function plan(input: PlanInput): Plan {
     const c = input.schema;
     if (!c) return prev?.conditions?.find((x) => x.type === 'SchemaCompatible');
     if (c.error) return cond('SchemaCompatible', 'Unknown', 'CheckFailed', c.error);
+    const list = (ps: SchemaCheck['problems']) =>
+      ps.map((p) => (p.column ? `${p.field} → ${p.column}: ${p.message}` : `${p.field}: ${p.message}`)).join('; ');
+    const version = c.version !== undefined ? ` version ${c.version}` : '';
+    const warnings = c.warnings?.length ? `; rows may be rejected where: ${list(c.warnings)}` : '';
     if (c.compatible)
-      return cond('SchemaCompatible', 'True', 'Compatible', `subject "${c.subject}" fits table ${spec.table}`);
-    return cond(
-      'SchemaCompatible',
-      'False',
-      'Incompatible',
-      c.problems
-        .map((p) => (p.column ? `${p.field} → ${p.column}: ${p.message}` : `${p.field}: ${p.message}`))
-        .join('; '),
-    );
+      return cond(
+        'SchemaCompatible',
+        'True',
+        warnings ? 'CompatibleWithWarnings' : 'Compatible',
+        `subject "${c.subject}"${version} fits table ${spec.table}${warnings}`,
+      );
+    const msg = `subject "${c.subject}"${version} does not fit table ${spec.table}: ${list(c.problems)}${warnings}`;
+    // A running job: the new version is seen before messages written with it arrive (StarRocks would pause the job).
+    const before = prev?.conditions?.find((x) => x.type === 'SchemaCompatible');
+    if (input.observed && (before?.status !== 'False' || before.message !== msg))
+      events.push({
+        type: 'Warning',
+        reason: 'SchemaIncompatible',
+        message: `${msg}; StarRocks reads the latest version and will reject or pause on messages written with it`,
+      });
+    return cond('SchemaCompatible', 'False', 'Incompatible', msg);
   };
   const finalize = (status: RoutineLoadJobStatus, extra: Partial<Plan> = {}): Plan => {
     const sc = schemaCondition();

@@ -576,6 +576,32 @@ test('an Avro job whose schema does not fit the table is not created; the condit
   );
   assert.equal(cond(altered.status, 'SchemaCompatible')?.status, 'True');
   assert.ok(w.verbs('avro').includes('ALTER'));
+
+  // Schema evolution under the running job: a version that does not fit is said before any message uses it.
+  await register(
+    `${topic}-value`,
+    orderSchema([
+      { name: 'order_id', type: 'long' },
+      { name: 'pay_dt', type: 'string' },
+      { name: 'customer_name', type: ['null', 'string'], default: null },
+      { name: 'nationality', type: ['null', 'string'], default: null },
+      { name: 'price', type: { type: 'array', items: 'double' } },
+    ]),
+  );
+  const evolved = await eventually(
+    'SchemaCompatible False for the new version',
+    async () => {
+      const x = await status('avro');
+      return cond(x, 'SchemaCompatible')?.status === 'False' ? x : undefined;
+    },
+    60_000,
+    300,
+  );
+  assert.match(cond(evolved, 'SchemaCompatible')?.message ?? '', /version \d+ does not fit table orders_v2: price/);
+  assert.equal(evolved.state, 'RUNNING', 'said before StarRocks meets a message written with it');
+  assert.ok(
+    (await events('avro')).some((e) => e.reason === 'SchemaIncompatible' && /will reject or pause/.test(e.message)),
+  );
   await w.remove('avro');
 });
 
