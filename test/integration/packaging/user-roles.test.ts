@@ -56,8 +56,11 @@ test('a user bound to the view role reads jobs; bound to view + edit, creates th
   bind('viewer-view', `${release}-routine-load-operator-view`, viewer.username);
   bind('editor-view', `${release}-routine-load-operator-view`, editor.username);
   bind('editor-edit', `${release}-routine-load-operator-edit`, editor.username);
-  const can = (kubeconfig: string, verb: string, resource: string) =>
-    kubectl(['auth', 'can-i', verb, resource, '-n', userNs], { kubeconfig, allowFailure: true }).stdout.trim();
+  const can = (kubeconfig: string, verb: string, resource: string, ...extra: string[]) =>
+    kubectl(['auth', 'can-i', verb, resource, '-n', userNs, ...extra], {
+      kubeconfig,
+      allowFailure: true,
+    }).stdout.trim();
   for (const res of ['routineloadjobs.routineload.dev', 'starrocksconnections.routineload.dev']) {
     for (const verb of ['get', 'list', 'watch']) {
       assert.equal(can(viewer.kubeconfig, verb, res), 'yes', `viewer ${verb} ${res}`);
@@ -67,7 +70,8 @@ test('a user bound to the view role reads jobs; bound to view + edit, creates th
       assert.equal(can(viewer.kubeconfig, verb, res), 'no', `viewer ${verb} ${res}`);
       assert.equal(can(editor.kubeconfig, verb, res), 'yes', `editor ${verb} ${res}`);
     }
-    assert.equal(can(editor.kubeconfig, 'patch', `${res.split('.')[0]}.routineload.dev/status`), 'no', 'status');
+    assert.equal(can(editor.kubeconfig, 'get', res, '--subresource=status'), 'yes', `editor reads ${res} status`);
+    assert.equal(can(editor.kubeconfig, 'patch', res, '--subresource=status'), 'no', `${res} status is the operator's`);
   }
   assert.equal(can(editor.kubeconfig, 'get', 'secrets'), 'no', 'nothing beyond the two kinds');
   // And for real: the editor creates a job, the viewer reads it back.
