@@ -126,10 +126,13 @@ async function runCommand(args: string[], out: NodeJS.WritableStream, err: NodeJ
   }
   // Loaded here so that render/plan/--help never start Kubernetes clients.
   const { startOperator } = await import('../controller/controller.ts');
-  const operator = await startOperator(cfg);
+  const { createLogger } = await import('../observability/log.ts');
+  // One logger for the operator and this function, so every line on stdout is JSON (no plain-text signal line).
+  const logger = createLogger(cfg.logLevel);
+  const operator = await startOperator(cfg, { logger });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      process.stderr.write(`${signal}: finishing in-flight work and releasing the lease\n`);
+      logger.info({ signal }, 'finishing in-flight work and releasing the lease');
       void operator.stop().then(resolve, resolve);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));

@@ -5,6 +5,7 @@ import type { Condition } from '../api/common.ts';
 import type { RoutineLoadJob, RoutineLoadJobStatus } from '../api/routineloadjob.ts';
 import { jobNameOf } from '../api/routineloadjob.ts';
 import type { StarRocksConnection } from '../api/starrocksconnection.ts';
+import { RepeatLog } from '../observability/repeats.ts';
 import { resolveDesired } from '../reconcile/desired.ts';
 import { FINALIZER, type PendingOperation, type Plan, type PlanEvent, plan } from '../reconcile/plan.ts';
 import type { StarRocksClient } from '../starrocks/client.ts';
@@ -60,8 +61,11 @@ const SLOW_RETRY_MS = 30_000;
 
 export class Reconciler {
   readonly #d: ReconcilerDeps;
+  /** "cannot read StarRocks" per connection, not per job and resync (observability/repeats.ts). */
+  readonly #unreadable: RepeatLog;
   constructor(deps: ReconcilerDeps) {
     this.#d = deps;
+    this.#unreadable = new RepeatLog({ now: () => (deps.now?.() ?? new Date()).getTime() });
   }
 
   async reconcile(job: RoutineLoadJob): Promise<ReconcileResult> {
@@ -105,7 +109,8 @@ export class Reconciler {
     } catch (e) {
       const kind = classifyError(e).kind;
       const message = `cannot read StarRocks: ${errorText(e)}`;
-      d.logger.warn({ ...log, kind }, message);
+      const v = this.#unreadable.failure(connKey, `${kind}:${message}`);
+      if (v) d.logger.warn({ ...log, connection: connKey, kind, suppressed: v.suppressed }, message);
       d.observer.invalidateConnection(connKey);
       const res = await this.#blocked(
         job,
@@ -113,8 +118,12 @@ export class Reconciler {
         kind === 'access-denied' ? 'AccessDenied' : 'StarRocksUnreachable',
         message,
       );
-      return { ...res, error: new Error(message) };
+      // Logged above (or counted): the work queue retries it without a line of its own per job.
+      return { ...res, error: Object.assign(new Error(message), { logged: true }) };
     }
+    const heldBack = this.#unreadable.recovered(connKey);
+    if (heldBack !== undefined)
+      d.logger.info({ connection: connKey, suppressed: heldBack }, 'StarRocks readable again');
 
     const name = jobNameOf(job);
     const { observed, history } = selectJob(observedJobs, name);
