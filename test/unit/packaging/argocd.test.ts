@@ -139,6 +139,85 @@ test('health of variants derived from real objects (states the scenarios did not
   assert.equal(health(JOB_HEALTH, odd).message, 'PausedByStarRocks: errör "x" \\ y\nz');
 });
 
+test('health reads the kstatus Stalled and Reconciling conditions', () => {
+  const running = load('routineloadjob', 'orders-running-running');
+  const withCond = (o: Obj, type: string, status: string, reason: string, message = '') => {
+    const c = structuredClone(o);
+    const conds = c.status?.conditions ?? [];
+    const at = conds.findIndex((x) => x.type === type);
+    const next = { type, status, reason, message };
+    if (at >= 0) conds[at] = next;
+    else conds.push(next);
+    return c;
+  };
+  // Stalled wins over a Ready that an older operator would still have written as True (UpdateBlocked while the
+  // old job runs): the change is not applied and will not be until a person acts.
+  const blocked = withCond(running, 'Stalled', 'True', 'UpdateBlocked', 'changes need the job to be recreated');
+  assert.deepEqual(health(JOB_HEALTH, blocked), {
+    status: 'Degraded',
+    message: 'UpdateBlocked: changes need the job to be recreated',
+  });
+  // A retried problem that outlasted the progress deadline.
+  const late = withCond(running, 'Stalled', 'True', 'StarRocksUnreachable', 'not ready for 11m');
+  assert.equal(health(JOB_HEALTH, late).status, 'Degraded');
+  // Reconciling=True (a change in flight) is Progressing even where Progressing is absent; Stalled=False is ignored.
+  const inFlight = withCond(
+    withCond(running, 'Reconciling', 'True', 'Altering', 'applying spec.properties.maxErrorNumber'),
+    'Stalled',
+    'False',
+    'NotStalled',
+  );
+  inFlight.status?.conditions?.splice(
+    inFlight.status.conditions.findIndex((c) => c.type === 'Progressing'),
+    1,
+  );
+  assert.deepEqual(health(JOB_HEALTH, inFlight), {
+    status: 'Progressing',
+    message: 'Altering: applying spec.properties.maxErrorNumber',
+  });
+  // Reconciling=False and Stalled=False on a running job: Healthy as before.
+  const settled = withCond(withCond(running, 'Reconciling', 'False', 'Ready'), 'Stalled', 'False', 'NotStalled');
+  assert.equal(health(JOB_HEALTH, settled).status, 'Healthy');
+
+  const conn = load('starrocksconnection', 'emulator-connected');
+  const denied = withCond(conn, 'Stalled', 'True', 'CredentialsNotFound', 'Secret team/sr must have keys');
+  assert.deepEqual(health(CONN_HEALTH, denied), {
+    status: 'Degraded',
+    message: 'CredentialsNotFound: Secret team/sr must have keys',
+  });
+});
+
+test('health during deletion is Progressing, never Healthy, and names what blocks it', () => {
+  const deleting = (o: Obj) => {
+    const c = structuredClone(o) as Obj & { metadata: { deletionTimestamp?: string } };
+    c.metadata.deletionTimestamp = '2026-12-07T04:00:00Z';
+    return c;
+  };
+  for (const name of ['orders-running-running', 'orders-paused-paused', 'taken-jobexists', 'orders-no-status']) {
+    const h = health(JOB_HEALTH, deleting(load('routineloadjob', name)));
+    assert.equal(h.status, 'Progressing', name);
+    assert.match(h.message, /^Deleting: waiting for the operator to stop the job and remove its finalizer/, name);
+  }
+  const noConn = load('routineloadjob', 'noconn-connectionnotfound');
+  const stalled = {
+    type: 'Stalled',
+    status: 'True',
+    reason: 'ConnectionNotFound',
+    message: 'StarRocksConnection team/missing does not exist; the job cannot be stopped until it is back',
+  };
+  noConn.status?.conditions?.push(stalled);
+  assert.match(
+    health(JOB_HEALTH, deleting(noConn)).message,
+    /\(blocked: ConnectionNotFound: StarRocksConnection team\/missing does not exist; the job cannot be stopped/,
+  );
+  for (const name of ['emulator-connected', 'unreachable-unreachable', 'emulator-no-status']) {
+    assert.deepEqual(health(CONN_HEALTH, deleting(load('starrocksconnection', name))), {
+      status: 'Progressing',
+      message: 'Deleting',
+    });
+  }
+});
+
 /** The object minus the given spec field, for "nothing else changed" comparisons. */
 const without = (o: Obj, field: string) => {
   const c = structuredClone(o);
