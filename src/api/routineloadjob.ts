@@ -15,6 +15,24 @@ const BROKER_PATTERN = '^(\\[[0-9a-fA-F:.%]+\\]|[0-9a-zA-Z][0-9a-zA-Z.-]*):[0-9]
 const TOPIC_PATTERN = '^[a-zA-Z0-9._-]{1,249}$';
 const KAFKA_PROPERTY_KEY_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9._-]*$';
 
+/**
+ * Kafka (librdkafka) settings whose values are secrets: names containing these words, and these exact names.
+ * They must come from spec.kafka.secretProperties, and their values are masked wherever the operator shows one
+ * (StarRocks itself masks only names containing "password" or "secret").
+ */
+const SECRET_KAFKA_WORDS = ['password', 'secret', 'jaas'] as const;
+const SECRET_KAFKA_KEYS = ['sasl.oauthbearer.config', 'ssl.key.pem'] as const;
+
+export function isSecretKafkaSetting(key: string): boolean {
+  const k = key.toLowerCase();
+  return SECRET_KAFKA_WORDS.some((w) => k.includes(w)) || (SECRET_KAFKA_KEYS as readonly string[]).includes(k);
+}
+
+const SECRET_KAFKA_RULE = `self.all(k, ${[
+  ...SECRET_KAFKA_WORDS.map((w) => `!k.lowerAscii().contains('${w}')`),
+  ...SECRET_KAFKA_KEYS.map((x) => `k.lowerAscii() != '${x}'`),
+].join(' && ')})`;
+
 const immutable = (field: string, hint: string) => ({
   'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: `${field} is immutable; ${hint}` }],
 });
@@ -217,8 +235,9 @@ export const kafkaSchema = s.object(
             message: 'property names may contain letters, digits, ".", "_" and "-" only',
           },
           {
-            rule: "self.all(k, !k.contains('password') && !k.contains('secret') && k != 'sasl.jaas.config')",
-            message: 'secret values (passwords, secrets) must come from secretProperties, not properties',
+            rule: SECRET_KAFKA_RULE,
+            message:
+              'secret values (passwords, secrets, JAAS and OAuth configs, private keys) must come from secretProperties, not properties',
           },
           {
             rule: "self.all(k, !(k in ['group.id', 'client.id', 'kafka_default_offsets']))",
@@ -477,6 +496,39 @@ export const routineLoadJobStatusSchema = s.object(
       }),
     ),
     progress: s.optional(partitionMap(s.string(), 'Next offset to consume, per partition.')),
+    source: s.optional(
+      s.object(
+        {
+          topic: s.string(),
+          brokers: s.string({ description: 'kafka_broker_list as StarRocks has it.' }),
+          clusterId: s.optional(s.string({ description: 'Kafka cluster id, when the operator could read it.' })),
+        },
+        {
+          description:
+            'What status.progress refers to. Offsets are carried to a replacement job only for the same topic ' +
+            'of the same Kafka cluster.',
+        },
+      ),
+    ),
+    rejectedChange: s.optional(
+      s.object(
+        {
+          fingerprint: s.string({ description: 'Identity of the refused statement (spec and Secret revisions).' }),
+          action: s.string({ description: 'ALTER, CREATE, ...' }),
+          message: s.string({ description: 'StarRocks error (secrets masked).' }),
+          time: s.string({ format: 'date-time' }),
+          attempts: s.integer(),
+          retryAfter: s.optional(
+            s.string({ format: 'date-time', description: 'When the same statement is tried again.' }),
+          ),
+        },
+        {
+          description:
+            'A change StarRocks refused. The job keeps running as it was (a job the operator paused for it is ' +
+            'resumed); the same statement is retried only after retryAfter, a changed spec at once.',
+        },
+      ),
+    ),
     lag: s.optional(
       s.object({
         total: s.optional(s.integer({ description: 'Messages not yet loaded, all partitions.' })),
@@ -513,6 +565,9 @@ export const routineLoadJobStatusSchema = s.object(
           lastAttemptTime: s.optional(s.string({ format: 'date-time' })),
           nextAttemptTime: s.optional(s.string({ format: 'date-time' })),
           pauseKey: s.optional(s.string()),
+          seenTime: s.optional(
+            s.string({ format: 'date-time', description: 'When the operator first saw this pause.' }),
+          ),
           reason: s.optional(s.object({ code: s.integer(), message: s.string() })),
           generation: s.optional(s.integer()),
           resolvedSince: s.optional(s.string({ format: 'date-time' })),

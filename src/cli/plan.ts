@@ -4,7 +4,8 @@
 
 import { jobNameOf, type RoutineLoadJob } from '../api/routineloadjob.ts';
 import { resolveDesired, type SecretLookup } from '../reconcile/desired.ts';
-import { FINALIZER, plan } from '../reconcile/plan.ts';
+import { FINALIZER, type Plan } from '../reconcile/plan.ts';
+import { planSequence } from '../reconcile/sequence.ts';
 import { createStarRocksClient, type FrontendAddress, type StarRocksClient } from '../starrocks/client.ts';
 import { readClusterFacts, selectJob } from '../starrocks/facts.ts';
 import type { ClusterJobs, ClusterSource } from './cluster.ts';
@@ -100,6 +101,9 @@ export async function planCommand(
   }
 }
 
+type Stages = ReturnType<typeof planSequence>;
+type Statement = { stage: number; kind: string; sql: string; why: string };
+
 /** Plans each job against its FE (read-only) and prints the text report; returns the JSON reports. */
 async function planJobs(
   jobs: RoutineLoadJob[],
@@ -121,7 +125,8 @@ async function planJobs(
     const { observed, history } = selectJob(await client.showAllRoutineLoad(job.spec.database), name);
     // Without status (a manifest), an existing job with the job's name is taken to be the one it manages.
     const status = observed ? { jobId: observed.id } : {};
-    const p = plan({
+    // Every stage a change takes (a recreate is PAUSE now, STOP and CREATE once the job is paused).
+    const stages = planSequence({
       resource: { metadata: { ...job.metadata, finalizers: [FINALIZER] }, spec: job.spec, status },
       desired,
       ...(observed ? { observed } : {}),
@@ -129,8 +134,15 @@ async function planJobs(
       cluster,
       now: new Date(),
     });
-    const statements = p.actions.flatMap((a) =>
-      a.type === 'sql' ? [{ kind: a.statement.kind, sql: a.statement.redacted, why: a.why }] : [],
+    const p = stages[0]?.plan as Plan;
+    const statements: Statement[] = stages.flatMap((st, stage) =>
+      st.statements.flatMap((a) =>
+        a.type === 'sql' ? [{ stage: stage + 1, kind: a.statement.kind, sql: a.statement.redacted, why: a.why }] : [],
+      ),
+    );
+    // Where a new job starts reading, and whether anything is skipped or loaded twice.
+    const notes = stages.flatMap((st) =>
+      st.plan.events.filter((e) => ['Created', 'Recreated', 'Recreating'].includes(e.reason)).map((e) => e.message),
     );
     if (!desired.ok) failed = true;
     if (statements.length > 0) changes = true;
@@ -143,6 +155,7 @@ async function planJobs(
       ...(observed ? { id: observed.id } : {}),
       drifts: p.drifts,
       statements,
+      notes,
       ...(synced && synced.status !== 'True' ? { blocked: synced.message } : {}),
     });
     if (output !== 'text') continue;
@@ -154,16 +167,36 @@ async function planJobs(
       out.write(`  invalid spec:\n${desired.problems.map((x) => `    ${x.field}: ${x.message}`).join('\n')}\n`);
       continue;
     }
-    for (const d of p.drifts) {
-      out.write(
-        `  ~ ${d.field}: ${d.observed} → ${d.desired} (${d.kind === 'alter' ? 'ALTER' : `recreate: ${d.note}`})\n`,
-      );
-    }
-    if (statements.length === 0) {
-      out.write(synced && synced.status !== 'True' ? `  no action: ${synced.message}\n` : '  no changes\n');
-    }
-    for (const [i, st] of statements.entries()) out.write(`  ${i + 1}. ${st.sql.replaceAll('\n', '\n     ')};\n`);
-    out.write('\n');
+    writeStages(out, p, stages, statements, notes, synced);
   }
   return { reports, changes, failed };
+}
+
+/** The text report of one job's drifts and statements, stage by stage. */
+function writeStages(
+  out: NodeJS.WritableStream,
+  p: Plan,
+  stages: Stages,
+  statements: Statement[],
+  notes: string[],
+  synced: { status: string; message?: string } | undefined,
+): void {
+  for (const d of p.drifts) {
+    out.write(
+      `  ~ ${d.field}: ${d.observed} → ${d.desired} (${d.kind === 'alter' ? 'ALTER' : `recreate: ${d.note}`})\n`,
+    );
+  }
+  if (statements.length === 0) {
+    out.write(synced && synced.status !== 'True' ? `  no action: ${synced.message}\n` : '  no changes\n');
+  }
+  const staged = stages.length > 1;
+  for (const [i, s] of statements.entries()) {
+    if (staged && (i === 0 || statements[i - 1]?.stage !== s.stage))
+      out.write(
+        `  stage ${s.stage}${s.stage === 1 ? ' (now)' : ' (next reconcile, after the stage before took effect)'}:\n`,
+      );
+    out.write(`  ${i + 1}. ${s.sql.replaceAll('\n', '\n     ')};\n`);
+  }
+  for (const n of notes) out.write(`  note: ${n}\n`);
+  out.write('\n');
 }

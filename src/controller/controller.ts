@@ -97,6 +97,7 @@ export async function startOperator(
     logger,
     metrics: operatorMetrics(metrics),
     jobFacts: new JobFactsGatherer({ kafka: kafkaFacts }),
+    listJobs: () => jobs.list(),
   });
   const connWriter = new KubeWriter(kc, 'starrocksconnections');
 

@@ -38,6 +38,8 @@ export class JobFactsGatherer {
   readonly #kafka: KafkaFactsReader | undefined;
   /** Error logs by URL: a pause's log does not change, so it is read once. */
   readonly #errorLogs = new Map<string, Promise<string[] | undefined>>();
+  /** Pauses (job id + PauseTime) whose Kafka view was refreshed. */
+  readonly #refreshed = new Set<string>();
   /** Decode failures by pause (job id + PauseTime), read once per pause. */
   readonly #decoded = new Map<string, Promise<string[] | undefined>>();
 
@@ -63,7 +65,7 @@ export class JobFactsGatherer {
     };
     if (desired && this.#kafka) {
       tasks.push(
-        this.#topic(desired).then((v) => {
+        this.#topic(desired, this.#firstLookAtPause(observed)).then((v) => {
           if (v) out.kafka = v;
         }),
       );
@@ -100,23 +102,44 @@ export class JobFactsGatherer {
     return out;
   }
 
-  async #topic(d: DesiredJob): Promise<TopicView | undefined> {
+  /**
+   * True once per pause: its Kafka view must be read afresh (a view cached from before the pause can put a caught-up
+   * partition "beyond the log end" and justify moving offsets that are fine).
+   */
+  #firstLookAtPause(o: ObservedJob | undefined): boolean {
+    if (o?.state !== 'PAUSED') return false;
+    const key = `${o.id}@${o.pauseTime ?? ''}`;
+    if (this.#refreshed.has(key)) return false;
+    this.#refreshed.add(key);
+    if (this.#refreshed.size > 256) this.#refreshed.delete(this.#refreshed.values().next().value as string);
+    return true;
+  }
+
+  async #topic(d: DesiredJob, fresh: boolean): Promise<TopicView | undefined> {
     const source: KafkaSource = {
       brokers: d.kafka.brokers,
       properties: d.kafka.properties,
       secretProperties: d.kafka.secretProperties,
     };
+    if (fresh) (this.#kafka as KafkaFactsReader).invalidate(source, d.kafka.topic);
     const read = (this.#kafka as KafkaFactsReader).topic(source, d.kafka.topic);
     const f = await Promise.race([
       read,
       new Promise<undefined>((r) => setTimeout(() => r(undefined), KAFKA_WAIT_MS).unref()),
     ]);
     if (!f) return undefined;
-    if (!f.reachable) return { reachable: false, error: f.error };
-    if (!f.topicExists) return { reachable: true, topicExists: false };
+    if (!f.reachable) return { reachable: false, error: f.error, readAt: f.readAt };
+    if (!f.topicExists) return { reachable: true, topicExists: false, readAt: f.readAt };
     const offsets: Record<string, { low: bigint; high: bigint }> = {};
     for (const [p, o] of Object.entries(f.offsets)) offsets[p] = { low: BigInt(o.low), high: BigInt(o.high) };
-    return { reachable: true, topicExists: true, partitions: f.partitions, offsets };
+    return {
+      reachable: true,
+      topicExists: true,
+      partitions: f.partitions,
+      offsets,
+      readAt: f.readAt,
+      ...(f.clusterId !== undefined ? { clusterId: f.clusterId } : {}),
+    };
   }
 
   /**

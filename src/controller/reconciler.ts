@@ -7,10 +7,20 @@ import { jobNameOf } from '../api/routineloadjob.ts';
 import type { StarRocksConnection } from '../api/starrocksconnection.ts';
 import { RepeatLog } from '../observability/repeats.ts';
 import { resolveDesired } from '../reconcile/desired.ts';
-import { FINALIZER, type PendingOperation, type Plan, type PlanEvent, plan } from '../reconcile/plan.ts';
+import { type Claimant, claimantOf } from '../reconcile/ownership.ts';
+import {
+  FINALIZER,
+  type PendingOperation,
+  type Plan,
+  type PlanEvent,
+  plan,
+  type Refusal,
+  refusalRetrySeconds,
+} from '../reconcile/plan.ts';
 import type { StarRocksClient } from '../starrocks/client.ts';
-import { classifyError, StarRocksError } from '../starrocks/errors.ts';
+import { classifyError, redact, StarRocksError } from '../starrocks/errors.ts';
 import { selectJob } from '../starrocks/facts.ts';
+import type { ObservedJob } from '../starrocks/observed.ts';
 import type { ConnectionManager, SecretReader } from './connections.ts';
 import { ConnectionProblem } from './connections.ts';
 import { failpoint } from './failpoints.ts';
@@ -46,6 +56,8 @@ export interface ReconcilerDeps {
   metrics?: ReconcileMetrics;
   /** Kafka, error-log, table and schema facts per job (optional: without it the planner decides on SHOW alone). */
   jobFacts?: JobFactsGatherer;
+  /** Every RoutineLoadJob the operator watches (to find another resource that owns a job of the same name). */
+  listJobs?: () => RoutineLoadJob[];
   now?: () => Date;
 }
 
@@ -127,31 +139,47 @@ export class Reconciler {
 
     const name = jobNameOf(job);
     const { observed, history } = selectJob(observedJobs, name);
-    const desired = resolveDesired(job, (secretName, key) => d.secrets(ns, secretName, key));
+    let desired: ReturnType<typeof resolveDesired>;
+    try {
+      desired = resolveDesired(job, (secretName, key) => d.secrets(ns, secretName, key));
+    } catch (e) {
+      // A spec the validation let through but the operator cannot handle: said in status, never only in a log.
+      desired = { ok: false, problems: [{ field: 'spec', message: `cannot be handled: ${errorText(e)}` }] };
+    }
     const lastFinal = observed ? undefined : history.find((h) => h.id === job.status?.jobId);
+    // The table matters to a job that was cancelled, or that vanished without a trace (history expired).
+    const gone = lastFinal?.state === 'CANCELLED' || (!observed && !lastFinal && job.status?.jobId !== undefined);
     let facts: Awaited<ReturnType<JobFactsGatherer['gather']>> = {};
     try {
       facts =
         (await d.jobFacts?.gather({
           desired: desired.ok ? desired.desired : undefined,
           observed,
-          wantsTable:
-            lastFinal?.state === 'CANCELLED' && job.spec.autoResume?.onCancelled === 'RecreateWhenTableExists',
+          wantsTable: gone && job.spec.autoResume?.onCancelled === 'RecreateWhenTableExists',
           client,
         })) ?? {};
     } catch (e) {
       // Facts are optional inputs: decide without them rather than not at all.
       d.logger.warn({ ...log, err: errorText(e) }, 'cannot gather job facts');
     }
-    const p: Plan = plan({
-      resource: job,
-      desired,
-      ...(observed ? { observed } : {}),
-      history,
-      cluster,
-      ...facts,
-      now,
-    });
+    let p: Plan;
+    try {
+      p = plan({
+        resource: job,
+        desired,
+        ...(observed ? { observed } : {}),
+        history,
+        cluster,
+        ...facts,
+        ...(observed ? this.#claim(job, conn, observed) : {}),
+        now,
+      });
+    } catch (e) {
+      const text = redact(errorText(e), desired.ok ? desired.desired.secrets : []);
+      d.logger.error({ ...log, err: text }, 'planning failed');
+      const res = await this.#blocked(job, now, 'PlanningFailed', `the operator could not plan this job: ${text}`);
+      return { ...res, error: e instanceof Error ? e : new Error(String(e)) };
+    }
     return this.#execute(job, p, client, connKey, now);
   }
 
@@ -206,7 +234,8 @@ export class Reconciler {
           } catch (e) {
             d.metrics?.statement(st.kind, 'error');
             d.observer.invalidateJobs(connKey, db);
-            return this.#sqlFailed(current, statusNow, pending, st.kind, e, now, actionsLog);
+            const failure = { kind: st.kind, error: e, refusal: action.onRefused };
+            return this.#sqlFailed(current, statusNow, pending, failure, now, actionsLog, client);
           }
           failpoint(`after-sql:${st.kind}`);
           d.observer.invalidateJobs(connKey, db);
@@ -238,27 +267,31 @@ export class Reconciler {
     job: RoutineLoadJob,
     statusNow: RoutineLoadJobStatus,
     pending: PendingOperation | undefined,
-    kind: string,
-    e: unknown,
+    failure: { kind: string; error: unknown; refusal: Refusal | undefined },
     now: Date,
     actionsLog: NonNullable<RoutineLoadJobStatus['lastActions']>,
+    client: StarRocksClient,
   ): Promise<ReconcileResult> {
+    const { kind, error: e } = failure;
     const cls = classifyError(e).kind;
     const message = `${kind.toUpperCase()} ROUTINE LOAD failed: ${errorText(e)}`;
     this.#d.logger.warn({ namespace: job.metadata.namespace, name: job.metadata.name, kind: cls }, message);
+    const stateChange = cls === 'invalid-state-transition' || cls === 'job-not-found';
+    const log = [
+      ...actionsLog,
+      { time: now.toISOString(), action: `${kind.toUpperCase()} (failed)`, detail: truncate(message, 2000) },
+    ];
+    if (failure.refusal && cls !== 'connection' && !stateChange)
+      return this.#refused(job, statusNow, pending, failure.refusal, message, now, log, client);
     // A CREATE that StarRocks refused did not happen: drop its intent so a job that later appears under the name
     // is not mistaken for ours. A lost reply (connection error) or a name clash keeps it: the job may exist.
     let keep = pending;
     if (kind === 'create' && pending?.type === 'create' && cls !== 'connection' && cls !== 'name-in-use')
       keep = undefined;
-    const stateChange = cls === 'invalid-state-transition' || cls === 'job-not-found';
     const next: RoutineLoadJobStatus = {
       ...statusNow,
       ...(keep ? { pendingOperation: keep } : {}),
-      lastActions: [
-        ...actionsLog,
-        { time: now.toISOString(), action: `${kind.toUpperCase()} (failed)`, detail: truncate(message, 2000) },
-      ].slice(-MAX_ACTIONS_KEPT),
+      lastActions: log.slice(-MAX_ACTIONS_KEPT),
       conditions: setConditions(statusNow.conditions, job.metadata.generation, now, [
         ['Synced', 'False', stateChange ? 'StateChanged' : 'StatementFailed', message],
         ['Progressing', 'True', 'Retrying', 'retrying with backoff'],
@@ -269,6 +302,63 @@ export class Reconciler {
     this.#d.events.record(job, 'Warning', 'StatementFailed', message);
     // The job changed under us (stale observation): look again soon; otherwise back off.
     return stateChange ? { requeueAfterMs: 1000 } : { error: new Error(message) };
+  }
+
+  /**
+   * StarRocks refused a change (e.g. a value its parser rejects): undo what led up to it (RESUME a job we paused
+   * for it), record the refusal so the same statement is not sent again before its retry time, and say so.
+   */
+  async #refused(
+    job: RoutineLoadJob,
+    statusNow: RoutineLoadJobStatus,
+    pending: PendingOperation | undefined,
+    refusal: Refusal,
+    message: string,
+    now: Date,
+    log: NonNullable<RoutineLoadJobStatus['lastActions']>,
+    client: StarRocksClient,
+  ): Promise<ReconcileResult> {
+    const d = this.#d;
+    let undone = refusal.undo === undefined;
+    if (refusal.undo) {
+      try {
+        await client.exec(refusal.undo);
+        d.metrics?.statement(refusal.undo.kind, 'ok');
+        log.push({ time: now.toISOString(), action: refusal.undo.kind.toUpperCase(), detail: refusal.undo.redacted });
+        undone = true;
+      } catch (e) {
+        d.metrics?.statement(refusal.undo.kind, 'error');
+        // The pending intent stays: the next reconcile resumes the job.
+        d.logger.warn({ namespace: job.metadata.namespace, name: job.metadata.name }, `cannot undo: ${errorText(e)}`);
+      }
+    }
+    const attempts = (refusal.attempts ?? 0) + 1;
+    const retryAfter = new Date(now.getTime() + refusalRetrySeconds(attempts) * 1000).toISOString();
+    const rejectedChange = {
+      fingerprint: refusal.fingerprint,
+      action: message.split(' ')[0] ?? '',
+      message: truncate(message, 1000),
+      time: now.toISOString(),
+      attempts,
+      retryAfter,
+    };
+    const text = `StarRocks refused the change: ${message}; the job keeps its previous settings (retry at ${retryAfter}, or change the spec)`;
+    const next: RoutineLoadJobStatus = {
+      ...statusNow,
+      rejectedChange,
+      lastActions: log.slice(-MAX_ACTIONS_KEPT),
+      conditions: setConditions(statusNow.conditions, job.metadata.generation, now, [
+        ['Ready', 'False', 'ChangeRejected', text],
+        ['Synced', 'False', 'ChangeRejected', text],
+        ['Progressing', 'False', 'ChangeRejected', ''],
+        ['Degraded', 'True', 'ChangeRejected', text],
+      ]),
+    };
+    if (undone) delete next.pendingOperation;
+    else if (pending) next.pendingOperation = pending;
+    await d.kube.patchStatus(job, statusNow, next);
+    d.events.record(job, 'Warning', 'ChangeRejected', text);
+    return { requeueAfterMs: undone ? refusalRetrySeconds(attempts) * 1000 : 1000 };
   }
 
   async #blocked(job: RoutineLoadJob, now: Date, reason: string, message: string): Promise<ReconcileResult> {
@@ -285,6 +375,32 @@ export class Reconciler {
     await this.#d.kube.patchStatus(job, status, next);
     this.#d.events.record(job, 'Warning', reason, message);
     return { requeueAfterMs: SLOW_RETRY_MS };
+  }
+
+  /** Another watched resource that owns the observed job (same cluster, database and job name). */
+  #claim(job: RoutineLoadJob, conn: StarRocksConnection, observed: ObservedJob): { claimedBy?: string } {
+    const d = this.#d;
+    const target = (c: StarRocksConnection | undefined) =>
+      c ? `${[...c.spec.frontends].sort().join(',')}:${c.spec.mysqlPort ?? 9030}` : '';
+    const others: Claimant[] = (d.listJobs?.() ?? []).map((j) => {
+      const ns = j.metadata.namespace ?? 'default';
+      return {
+        ref: `${ns}/${j.metadata.name}`,
+        ...(j.metadata.uid ? { uid: j.metadata.uid } : {}),
+        target: target(d.getConnection(ns, j.spec.connectionRef.name)),
+        database: j.spec.database,
+        jobName: jobNameOf(j),
+        ...(j.status?.jobId ? { jobId: j.status.jobId } : {}),
+      };
+    });
+    const self = {
+      ...(job.metadata.uid ? { uid: job.metadata.uid } : {}),
+      target: target(conn),
+      database: job.spec.database,
+      jobName: jobNameOf(job),
+    };
+    const by = claimantOf(self, observed, others);
+    return by ? { claimedBy: by } : {};
   }
 
   #emit(job: RoutineLoadJob, events: PlanEvent[]): void {

@@ -17,6 +17,8 @@ export type KafkaFacts =
       partitions: number[];
       /** Partition → earliest offset and high watermark (next offset to be produced), decimal strings. */
       offsets: Record<string, { low: string; high: string }>;
+      /** Kafka's cluster id (KRaft and ZooKeeper clusters both have one). */
+      clusterId?: string;
       readAt: Date;
     }
   | { reachable: true; topicExists: false; readAt: Date }
@@ -222,6 +224,8 @@ interface ClusterClient {
   targets: Set<string>;
   /** Topics read on this admin, in flight included: what MAX_TOPICS_PER_ADMIN counts. */
   topics: Set<string>;
+  /** The cluster's id, asked once per admin (it tells one cluster's brokers from another's). */
+  clusterId?: string;
   retired: boolean;
   disconnected?: Promise<void>;
 }
@@ -407,7 +411,17 @@ export class KafkaFactsReader {
     if (listed.length !== partitions.length || !partitions.every((p) => offsets[String(p)] !== undefined)) {
       return { stale: `its partitions changed while being read (${partitions.length}, then ${listed.length})` };
     }
-    return { reachable: true, topicExists: true, partitions, offsets };
+    client.clusterId ??= await client.admin
+      .describeCluster()
+      .then((c) => c.clusterId || undefined)
+      .catch(() => undefined);
+    return {
+      reachable: true,
+      topicExists: true,
+      partitions,
+      offsets,
+      ...(client.clusterId !== undefined ? { clusterId: client.clusterId } : {}),
+    };
   }
 
   #acquire(key: string, config: kafkajs.KafkaConfig, topic: string): ClusterClient {

@@ -13,6 +13,10 @@ export interface TopicView {
   partitions?: number[];
   /** Partition → earliest available offset and high watermark (next offset to be produced). */
   offsets?: Record<string, { low: bigint; high: bigint }>;
+  /** Kafka's cluster id (tells a broker change within one cluster from a move to another). */
+  clusterId?: string;
+  /** When Kafka was read (the view may be cached for up to a resync period). */
+  readAt?: Date;
 }
 
 export interface OutOfRange {
@@ -56,6 +60,11 @@ export interface AnalysisInput {
   /** The resource's generation now and when the current pause was first analysed (config fixes count). */
   generation?: number;
   analysedGeneration?: number;
+  /**
+   * When the operator first saw this pause. Offsets are judged out of range only by a Kafka read made after it:
+   * a cached high watermark from before the pause can be below a caught-up partition's next offset.
+   */
+  pauseSeenAt?: Date;
 }
 
 const MAX_SAMPLE_ROWS = 5;
@@ -104,7 +113,10 @@ export function analysePause(input: AnalysisInput): Analysis {
     case ReasonCode.createTasks:
       return transient('TxnBeginFailed', 'StarRocks could not begin a load transaction', evidence);
     case ReasonCode.tasksAbort:
-      if (/Offset out of range|is greater than the latest offset|offset \d+ has no data/i.test(text))
+      // The BE's own wording since 3.x: "<errstr>, this is no data in partition: <p> at offset: <o>".
+      if (
+        /Offset out of range|is greater than the latest offset|offset \d+ has no data|no data in partition/i.test(text)
+      )
         return offsetOutOfRange(input, evidence);
       break;
   }
@@ -308,12 +320,20 @@ function offsetOutOfRange(input: AnalysisInput, evidence: string[]): Analysis {
     cause: 'OffsetOutOfRange',
     summary: 'Kafka no longer holds the job’s next offset (retention) or the offset is beyond the log end',
   };
-  if (!k?.reachable || !k.offsets) {
+  const named = partitionsNamedIn(input.observed.reason?.message ?? input.observed.reasonText);
+  const namedEvidence = named.length ? [`StarRocks names partition ${named.join(', ')}`] : [];
+  const stale =
+    k?.reachable && k.offsets && input.pauseSeenAt && (!k.readAt || k.readAt.getTime() < input.pauseSeenAt.getTime());
+  if (!k?.reachable || !k.offsets || stale) {
     return {
       ...base,
-      evidence: [...evidence, ...kafkaEvidence(k)],
+      evidence: [
+        ...evidence,
+        ...namedEvidence,
+        ...(stale ? ['the Kafka offsets at hand predate the pause'] : kafkaEvidence(k)),
+      ],
       resolved: false,
-      waitingFor: 'Kafka offsets, to decide where to continue',
+      waitingFor: 'a fresh read of the Kafka offsets, to decide where to continue',
     };
   }
   const outOfRange: OutOfRange[] = [];
@@ -330,12 +350,25 @@ function offsetOutOfRange(input: AnalysisInput, evidence: string[]): Analysis {
       ? `partition ${x.partition}: next offset ${x.next} was deleted, Kafka starts at ${x.low} (${x.low - x.next} messages gone)`
       : `partition ${x.partition}: next offset ${x.next} is beyond the log end ${x.high}`,
   );
+  const kept = Object.keys(input.observed.progress).length - outOfRange.length;
   return {
     ...base,
-    evidence: [...evidence, ...(ev.length ? ev : ['Kafka holds every partition’s next offset again'])],
+    evidence: [
+      ...evidence,
+      ...namedEvidence,
+      ...(ev.length ? ev : ['Kafka holds every partition’s next offset again']),
+      ...(ev.length && kept > 0 ? [`${kept} other partition(s) are in range and keep their offsets`] : []),
+    ],
     resolved: true,
     outOfRange,
   };
+}
+
+/** Partitions a StarRocks/BE reason text names ("partition: 3", "in kafka partition: 3", "partition 3 offset"). */
+export function partitionsNamedIn(text: string): number[] {
+  const out = new Set<number>();
+  for (const m of text.matchAll(/partition:?\s+(\d+)/gi)) out.add(Number(m[1]));
+  return [...out].sort((a, b) => a - b);
 }
 
 function truncate(s: string, n: number): string {

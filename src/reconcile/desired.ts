@@ -2,7 +2,12 @@
 // Pure: Secret values come in through a lookup, and every problem is returned with the field it concerns, in
 // words a user can act on. The rules mirror the CRD's CEL rules so that clients without an apiserver (the CLI)
 // reject the same manifests.
-import { jobNameOf, type RoutineLoadJob, routineLoadJobSpecSchema } from '../api/routineloadjob.ts';
+import {
+  isSecretKafkaSetting,
+  jobNameOf,
+  type RoutineLoadJob,
+  routineLoadJobSpecSchema,
+} from '../api/routineloadjob.ts';
 import { applyDefaults, checkSchema, toOpenAPI } from '../api/schema.ts';
 import {
   type ColumnMapping,
@@ -10,6 +15,8 @@ import {
   ExpressionError,
   parseColumnMapping,
   parseExpression,
+  renderColumnMapping,
+  renderSql,
 } from '../starrocks/expr.ts';
 import { JOB_PROPERTIES, propertyText } from '../starrocks/properties.ts';
 
@@ -68,14 +75,66 @@ export type ResolveResult = { ok: true; desired: DesiredJob } | { ok: false; pro
 const specOpenAPI = toOpenAPI(routineLoadJobSpecSchema);
 const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8');
 
-function validTimezone(tz: string): boolean {
-  if (/^[+-]\d{2}:\d{2}$/.test(tz)) return true;
+/** java.time.ZoneId.SHORT_IDS, which StarRocks accepts as aliases (CST means Asia/Shanghai there). */
+const JAVA_SHORT_IDS = new Set(
+  'ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT IET IST JST MIT NET NST PLT PNT PRT PST SST VST EST MST HST'.split(
+    ' ',
+  ),
+);
+
+/** ZoneOffset.of: ±h, ±hh, ±hh:mm, ±hhmm, ±hh:mm:ss, ±hhmmss, at most ±18:00. */
+function javaOffset(text: string): boolean {
+  const m = text.match(/^[+-](\d{1,2})(?::?(\d{2})(?::?(\d{2}))?)?$/);
+  if (!m) return false;
+  if (m[1]?.length === 1 && m[2] !== undefined) return false;
+  const [h, mi, se] = [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
+  return mi < 60 && se < 60 && h * 3600 + mi * 60 + se <= 18 * 3600;
+}
+
+/**
+ * What StarRocks accepts as a job's timezone (TimeUtils.checkTimeZoneValidAndStandardize): "[+-]h:mm" offsets
+ * between -12:00 and +14:00, else whatever Java's ZoneId.of takes with StarRocks' aliases. ZoneId is case-sensitive
+ * ("asia/shanghai" is refused) while V8's Intl is not, so a region must also be spelled as the tz database does.
+ */
+export function validTimezone(tz: string): boolean {
+  const hm = tz.match(/^([+-]?)(\d{1,2}):(\d{2})$/);
+  if (hm) {
+    const minutes = Number(hm[2]) * 60 + Number(hm[3]);
+    return Number(hm[3]) < 60 && (hm[1] === '-' ? minutes <= 12 * 60 : minutes <= 14 * 60);
+  }
+  if (JAVA_SHORT_IDS.has(tz) || tz === 'Z' || javaOffset(tz)) return true;
+  const prefixed = tz.match(/^(UTC|GMT|UT)(.*)$/);
+  if (prefixed) return prefixed[2] === '' || javaOffset(prefixed[2] as string);
+  if (!/^[A-Za-z][A-Za-z0-9~/._+-]+$/.test(tz)) return false;
+  let resolved: string;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
+    resolved = new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
   } catch {
     return false;
   }
+  // Same zone spelled otherwise: only the tz database's spelling. An alias V8 maps elsewhere: its segments are
+  // capitalised as every tz database name is ("America/Port-au-Prince", "Etc/GMT+8").
+  if (resolved.toLowerCase() === tz.toLowerCase()) return resolved === tz;
+  return tz.split('/').every((seg) => /^[A-Z]/.test(seg));
+}
+
+/** Every string in the spec that holds a NUL character (StarRocks' SQL cannot carry it), as field paths. */
+function nulFields(v: unknown, path: string): string[] {
+  if (typeof v === 'string') return v.includes('\u0000') ? [path] : [];
+  if (Array.isArray(v)) return v.flatMap((x, i) => nulFields(x, `${path}[${i}]`));
+  if (v && typeof v === 'object')
+    return Object.entries(v).flatMap(([k, x]) => [
+      ...(k.includes('\u0000') ? [`${path}[${JSON.stringify(k)}]`] : []),
+      ...nulFields(x, `${path}.${k}`),
+    ]);
+  return [];
+}
+
+/** An expression error in words; a stack overflow (absurd nesting) is one too, never a crash of the reconcile. */
+function expressionProblem(e: unknown): string {
+  if (e instanceof ExpressionError) return e.message;
+  if (e instanceof RangeError) return 'expression nested too deeply';
+  return `cannot read the expression: ${e instanceof Error ? e.message : String(e)}`;
 }
 
 export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, secrets: SecretLookup): ResolveResult {
@@ -85,6 +144,7 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
   // Defaults first (as the apiserver applies them), then the schema, then the rules CEL expresses.
   const spec = applyDefaults(specOpenAPI, job.spec) as RoutineLoadJob['spec'];
   for (const i of checkSchema(specOpenAPI, spec)) problem(i.path, i.message);
+  for (const f of nulFields(spec, 'spec')) problem(f, 'contains a NUL character, which StarRocks cannot take');
   if (problems.length > 0) return { ok: false, problems };
 
   const load = spec.load ?? {};
@@ -117,9 +177,11 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
   const columns: ColumnMapping[] = [];
   (load.columns ?? []).forEach((text, i) => {
     try {
-      columns.push(parseColumnMapping(text));
+      const c = parseColumnMapping(text);
+      renderColumnMapping(c); // what cannot be rendered must fail here, not in the middle of a reconcile
+      columns.push(c);
     } catch (e) {
-      problem(`spec.load.columns[${i}]`, `${(e as Error).message} in ${JSON.stringify(text)}`);
+      problem(`spec.load.columns[${i}]`, `${expressionProblem(e)} in ${JSON.stringify(text)}`);
     }
   });
   const seen = new Set<string>();
@@ -132,9 +194,10 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
   if (load.where !== undefined) {
     try {
       where = parseExpression(load.where);
+      renderSql(where);
     } catch (e) {
-      if (!(e instanceof ExpressionError)) throw e;
-      problem('spec.load.where', e.message);
+      where = undefined;
+      problem('spec.load.where', expressionProblem(e));
     }
   }
   load.jsonPaths?.forEach((p, i) => {
@@ -148,7 +211,7 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
   if (props.timezone !== undefined && !validTimezone(props.timezone)) {
     problem(
       'spec.properties.timezone',
-      `unknown time zone ${JSON.stringify(props.timezone)} (use e.g. "Asia/Shanghai" or "+08:00")`,
+      `unknown time zone ${JSON.stringify(props.timezone)} (use e.g. "Asia/Shanghai" or "+08:00": StarRocks takes tz database names spelled exactly as there, and offsets from -12:00 to +14:00)`,
     );
   }
   if (
@@ -177,7 +240,7 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
     problem('spec.kafka.partitions', 'lists a partition twice');
   }
   for (const k of Object.keys(kafka.properties ?? {})) {
-    if (/password|secret/.test(k) || k === 'sasl.jaas.config') {
+    if (isSecretKafkaSetting(k)) {
       problem(`spec.kafka.properties[${k}]`, 'secret values must come from spec.kafka.secretProperties');
     }
     if (['group.id', 'client.id', 'kafka_default_offsets'].includes(k)) {

@@ -5,12 +5,15 @@
 // values StarRocks generates (group.id, currentTaskConcurrentNum, ...) are ignored. Comparison is on
 // normalised values so that a job read back from any version shows no drift (the main cause of churn in peer
 // operators).
+
+import { isSecretKafkaSetting } from '../api/routineloadjob.ts';
 import { canonical, ExpressionError, parseColumnMapping, parseExpression, splitTopLevel } from '../starrocks/expr.ts';
 import type { ObservedJob } from '../starrocks/observed.ts';
 import { canAlter, JOB_PROPERTIES, normalizePropertyValue, SHOW_KEYS, supports } from '../starrocks/properties.ts';
 import { type AlterChange, type KafkaEntry, registryEntry } from '../starrocks/sql.ts';
 import type { StarRocksVersion } from '../starrocks/version.ts';
 import type { DesiredJob } from './desired.ts';
+import type { ClusterDefaults } from './plan.ts';
 
 export interface Drift {
   /** Spec path of the field, e.g. spec.properties.maxErrorNumber. */
@@ -36,6 +39,43 @@ export interface DiffContext {
   desiredConcurrency?: number;
   /** Secret revisions last applied to this job (status), to detect changed masked values. */
   appliedSecretRevisions?: string;
+  /** Cluster-dependent defaults: what a property the spec no longer sets goes back to. */
+  defaults?: ClusterDefaults;
+}
+
+/** StarRocks' value of a load option or format property the job does not set. */
+const LOAD_DEFAULTS = {
+  columnSeparator: '\t',
+  rowDelimiter: '\n',
+  jsonpaths: '',
+  json_root: '',
+  strip_outer_array: 'false',
+  trim_space: 'false',
+} as const;
+
+/** StarRocks stores "[+-]h:mm" offsets as ±hh:mm (TimeUtils.checkTimeZoneValidAndStandardize). */
+function standardTimeZone(tz: string): string {
+  const m = /^([+-]?)(\d{1,2}):(\d{2})$/.exec(tz);
+  return m ? `${m[1] === '-' ? '-' : '+'}${(m[2] as string).padStart(2, '0')}:${m[3]}` : tz;
+}
+
+/**
+ * The value a job property goes back to when the spec does not set it: a constant default, or the cluster's
+ * (FE config, session time zone). task_consume_second and task_timeout_second follow each other as at CREATE
+ * (only one given: timeout = 4 × consume).
+ */
+function propertyDefault(
+  def: (typeof JOB_PROPERTIES)[number],
+  wanted: Map<string, string>,
+  defaults: ClusterDefaults | undefined,
+): string | undefined {
+  if (def.defaultValue !== undefined) return def.defaultValue;
+  if (def.sql === 'task_consume_second' && wanted.has('task_timeout_second'))
+    return String(Math.floor(Number(wanted.get('task_timeout_second')) / 4));
+  if (def.sql === 'task_timeout_second' && wanted.has('task_consume_second'))
+    return String(Number(wanted.get('task_consume_second')) * 4);
+  const v = def.clusterDefault ? defaults?.[def.clusterDefault] : undefined;
+  return v === undefined ? undefined : String(v);
 }
 
 const REDACTED = '******';
@@ -129,9 +169,12 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
   // --- load clauses
   if (d.format === 'csv') {
     for (const f of ['columnSeparator', 'rowDelimiter'] as const) {
-      const want = d.load[f];
+      // A separator the spec no longer sets goes back to StarRocks' default.
+      const want = d.load[f] ?? LOAD_DEFAULTS[f];
       const shownText = show(o, SHOW_KEYS[f]);
-      if (want === undefined || shownText === undefined) continue;
+      if (shownText === undefined) continue;
+      // Before the quoted layout (3.3), SHOW printed an unset row delimiter as a bare "\t": that is the default.
+      if (d.load[f] === undefined && f === 'rowDelimiter' && shownText === '\t') continue;
       const have = shownLiteral(shownText);
       if (have !== want) {
         add({ field: `spec.load.${f}`, kind: 'alter', desired: JSON.stringify(want), observed: JSON.stringify(have) });
@@ -198,7 +241,7 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
     { sql: 'trim_space', showKey: SHOW_KEYS.trimSpace, alterable: false, kind: 'bool' },
   ];
   for (const fp of formatProps) {
-    const want = wanted.get(fp.sql);
+    const want = wanted.get(fp.sql) ?? LOAD_DEFAULTS[fp.sql as keyof typeof LOAD_DEFAULTS];
     const have = show(o, fp.showKey);
     if (want === undefined || have === undefined) continue;
     const norm = (v: string) => {
@@ -234,9 +277,10 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
   for (const def of JOB_PROPERTIES) {
     if (!def.show) continue;
     const have = show(o, def.show);
-    const want = wanted.get(def.sql) ?? def.defaultValue;
+    const want = wanted.get(def.sql) ?? propertyDefault(def, wanted, ctx.defaults);
     if (want === undefined || have === undefined) continue;
-    if (normalizePropertyValue(def.kind, want) === normalizePropertyValue(def.kind, have)) continue;
+    const norm = (v: string) => (def.sql === 'timezone' ? standardTimeZone(v) : normalizePropertyValue(def.kind, v));
+    if (norm(want) === norm(have)) continue;
     const field = `spec.properties.${def.field}`;
     if (canAlter(def.alter, ctx.version)) {
       add({ field, kind: 'alter', desired: want, observed: have });
@@ -268,12 +312,9 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
   const managed = new Set([...d.kafka.properties.map(([k]) => k), ...d.kafka.secretProperties.map(([k]) => k)]);
   for (const [k, v] of Object.entries(custom)) {
     if (managed.has(k) || k === 'group.id' || k === 'kafka_default_offsets' || k === 'client.id') continue;
-    recreate(
-      `spec.kafka.properties[${k}]`,
-      '(unset)',
-      v === REDACTED ? REDACTED : v,
-      'ALTER cannot remove a Kafka property',
-    );
+    // A setting that is (or was) secret is never shown: by its name, or because its value is one of the job's secrets.
+    const shown = v === REDACTED || isSecretKafkaSetting(k) || d.secrets.some((x) => v.includes(x)) ? REDACTED : v;
+    recreate(`spec.kafka.properties[${k}]`, '(unset)', shown, 'ALTER cannot remove a Kafka property');
   }
   for (const [k] of d.kafka.secretProperties) {
     if (custom[k] === undefined) {

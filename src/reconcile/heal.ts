@@ -15,6 +15,8 @@ export interface HealState {
   nextAttemptTime?: string;
   /** Identity of the pause being handled (job id + PauseTime), so an FE restart does not make it a new one. */
   pauseKey?: string;
+  /** When the operator first saw this pause: facts read earlier cannot justify moving offsets. */
+  seenTime?: string;
   /** The reason as first seen: an FE restart erases it from SHOW, not from here. */
   reason?: { code: number; message: string };
   /** Spec generation when the pause was first seen (a later generation may be the user's fix). */

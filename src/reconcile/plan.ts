@@ -25,6 +25,8 @@ import { concurrencyTarget, type Proposal, stabilize } from './concurrency.ts';
 import type { DesiredJob, SpecProblem } from './desired.ts';
 import { type DiffResult, type Drift, diffJob } from './diff.ts';
 import { AUTO_RESUME_DEFAULTS, decideHeal, type HealAction, type HealState } from './heal.ts';
+import { nextPositions, type SourceIdentity, sourceOfDesired, sourceOfJob, startAfter } from './offsets.ts';
+import { isOurs, markOf, ownerGroupId } from './ownership.ts';
 
 export const FINALIZER = 'routineload.dev/finalizer';
 
@@ -36,6 +38,18 @@ export interface ClusterFacts {
   feMaxConcurrency?: number;
   /** FE config routine_load_scheduler_interval_millisecond (how soon the FE's own auto-resume acts). */
   feSchedulerIntervalMs?: number;
+  /** What StarRocks uses for properties a job does not set (a removed spec field goes back to these). */
+  defaults?: ClusterDefaults;
+}
+
+/** Cluster-dependent defaults of job properties: FE config and the session time zone a CREATE captures. */
+export interface ClusterDefaults {
+  /** FE config routine_load_task_consume_second. */
+  taskConsumeSeconds?: number;
+  /** FE config routine_load_task_timeout_second. */
+  taskTimeoutSeconds?: number;
+  /** The global time_zone a new session (the operator's) starts with. */
+  timeZone?: string;
 }
 
 /** Result of checking an Avro subject's latest schema against the target table (format avro only). */
@@ -67,7 +81,32 @@ export type Action =
   | { type: 'removeFinalizer' }
   | { type: 'setPending'; pending: PendingOperation }
   | { type: 'clearPending' }
-  | { type: 'sql'; statement: Statement; why: string };
+  | { type: 'sql'; statement: Statement; why: string; onRefused?: Refusal };
+
+/** What the shell does when StarRocks refuses a statement (not when it cannot be reached). */
+export interface Refusal {
+  /** Identity of the statement (its redacted text and the Secret revisions), kept in status.rejectedChange. */
+  fingerprint: string;
+  /** Sent right after the refusal: the RESUME of a job paused for the refused change. */
+  undo?: Statement;
+  /** Refusals of the same statement before this one. */
+  attempts?: number;
+}
+
+/** When a refused statement is tried again: 1 min, doubling, at most 1 h (a changed spec tries at once). */
+export function refusalRetrySeconds(attempts: number): number {
+  return Math.min(3600, 60 * 2 ** Math.max(0, attempts - 1));
+}
+
+/** A short, stable identity of a text (FNV-1a, 32 bits, hex). */
+export function fingerprintOf(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
 
 export interface PlanEvent {
   type: 'Normal' | 'Warning';
@@ -104,6 +143,8 @@ export interface PlanInput {
   tableExists?: boolean;
   /** Avro schema check, made before a CREATE. */
   schema?: SchemaCheck;
+  /** Another live resource (namespace/name) that owns the observed job: it is never touched by this one. */
+  claimedBy?: string;
   now: Date;
 }
 
@@ -127,23 +168,6 @@ function condition(
     ...(generation !== undefined ? { observedGeneration: generation } : {}),
     lastTransitionTime: prev && prev.status === status ? prev.lastTransitionTime : now.toISOString(),
   };
-}
-
-/** Start positions for a job replacing `old`: its progress + 1, and spec/default starts for new partitions. */
-export function carryOverOffsets(old: ObservedJob, desired: DesiredJob): { partitions: number[]; offsets: string[] } {
-  const fromProgress = new Map<number, string>();
-  for (const [p, prog] of Object.entries(old.progress)) {
-    const next = nextOffset(prog);
-    if (next !== undefined) fromProgress.set(Number(p), next.toString());
-    else if (prog.kind === 'end') fromProgress.set(Number(p), 'OFFSET_END');
-    else if (prog.kind === 'beginning') fromProgress.set(Number(p), 'OFFSET_BEGINNING');
-  }
-  const partitions = desired.kafka.partitions ?? [...fromProgress.keys()].sort((a, b) => a - b);
-  const specStart = new Map(desired.kafka.partitions?.map((p, i) => [p, desired.kafka.offsets?.[i]]) ?? []);
-  const fallback = desired.kafka.properties.find(([k]) => k === 'kafka_default_offsets')?.[1] ?? 'OFFSET_BEGINNING';
-  // A partition the old job never consumed starts from its beginning (or the spec's offset): nothing skipped.
-  const offsets = partitions.map((p) => fromProgress.get(p) ?? specStart.get(p) ?? fallback);
-  return { partitions, offsets };
 }
 
 /** What SHOW reports, for status. `secrets` are masked in reason texts (BEs and librdkafka may echo values). */
@@ -249,13 +273,16 @@ export function plan(input: PlanInput): Plan {
     return { actions, status: out, events, drifts: [], ...extra };
   };
 
-  // A job is ours when status records its id, or when a create/recreate we started may have produced it (the
-  // pending record stays until a later reconcile sees the new job and records its id).
-  const ours = (o: ObservedJob) =>
-    o.id === prev?.jobId ||
-    (pending?.type === 'create' && o.name === jobName) ||
-    pending?.type === 'recreate' ||
-    (pending?.type === 'alter' && o.id === pending.jobId);
+  // A job is ours when status records its id, when it carries our mark, or (for a user's own group.id) while a
+  // CREATE of ours is in flight and it carries exactly that group. Never by its name alone.
+  const ownership = {
+    ...(resource.metadata.uid ? { uid: resource.metadata.uid } : {}),
+    ...(prev?.jobId ? { recordedJobId: prev.jobId } : {}),
+    creating: pending?.type === 'create' || pending?.type === 'recreate',
+    ...(spec.kafka.groupId ? { groupId: spec.kafka.groupId } : {}),
+    ...(pending?.type === 'alter' ? { alteringJobId: pending.jobId } : {}),
+  };
+  const ours = (o: ObservedJob) => isOurs(o, ownership);
 
   // ---------------------------------------------------------------- deletion
   if (resource.metadata.deletionTimestamp) {
@@ -285,9 +312,16 @@ export function plan(input: PlanInput): Plan {
   const analyse = (a: Parameters<typeof analysePause>[0]): Analysis => {
     const out = analysePause(a);
     out.evidence = out.evidence.map((e) => redact(e, secrets));
+    out.summary = redact(out.summary, secrets);
+    if (out.fix) out.fix = redact(out.fix, secrets);
+    if (out.waitingFor) out.waitingFor = redact(out.waitingFor, secrets);
+    if (out.rejectedRows) out.rejectedRows = out.rejectedRows.map((r) => redact(r, secrets));
     return out;
   };
-  const base = { ...observedStatus(observed, secrets, input.kafka) };
+  const base: RoutineLoadJobStatus = {
+    ...observedStatus(observed, secrets, input.kafka),
+    ...(observed ? { source: observedSource(observed, spec.kafka.brokers, input.kafka, prev?.source) } : {}),
+  };
   const heal: HealState = { attempts: 0, ...(prev?.autoResume as HealState | undefined) };
   const parts = partitionPlan(spec, prev?.partitions, input.kafka);
   const keep: RoutineLoadJobStatus = {
@@ -299,17 +333,46 @@ export function plan(input: PlanInput): Plan {
     ...(prev?.progress && !observed ? { progress: prev.progress } : {}),
   };
 
-  // ---------------------------------------------------------------- invalid spec: change nothing
+  // ---------------------------------------------------------------- invalid spec: change nothing, keep healing
   if (!input.desired.ok) {
     const msg = input.desired.problems.map((p) => `${p.field}: ${p.message}`).join('; ');
     events.push({ type: 'Warning', reason: 'InvalidSpec', message: msg });
+    const invalidSynced = cond('Synced', 'False', 'InvalidSpec', msg);
+    const wanted = (spec.state ?? 'Running') === 'Running';
+    if (observed?.state === 'PAUSED' && ours(observed) && wanted) {
+      const pausedForChange =
+        (pending?.type === 'alter' && pending.resume) ||
+        (pending?.type === 'recreate' && pending.stage === 'pausing' && pending.resume);
+      if (pausedForChange) {
+        // We paused it for a change the spec no longer describes: give the job back to its previous settings.
+        sql(renderResume(db, jobName), 'the spec became invalid before the change was applied');
+        actions.push({ type: 'clearPending' });
+        return finalize({
+          ...keep,
+          ...base,
+          conditions: [
+            cond('Ready', 'False', 'InvalidSpec', msg),
+            invalidSynced,
+            cond('Progressing', 'True', 'Resuming', 'resuming the job paused for an abandoned change'),
+            cond('Degraded', 'False', 'InvalidSpec', ''),
+          ],
+        });
+      }
+      const byUser =
+        observed.reason?.code === ReasonCode.manualPause || (!observed.reason && prev?.pausedBy === 'User');
+      if (!byUser) {
+        const status = { ...keep, ...base, ...(pending ? { pendingOperation: pending } : {}) };
+        const ctx = { input, spec, db, jobName, generation, now, seed, heal, secrets, status, cond, sql, events };
+        return healPaused({ ...ctx, synced: invalidSynced, analyse, finalize }, observed);
+      }
+    }
     return finalize({
       ...keep,
       ...base,
       ...(pending ? { pendingOperation: pending } : {}),
       conditions: [
         cond('Ready', observed?.state === 'RUNNING' ? 'True' : 'False', 'InvalidSpec', msg),
-        cond('Synced', 'False', 'InvalidSpec', msg),
+        invalidSynced,
         cond('Progressing', 'False', 'InvalidSpec', 'waiting for a valid spec'),
         cond('Degraded', 'False', 'InvalidSpec', ''),
       ],
@@ -354,10 +417,12 @@ export function plan(input: PlanInput): Plan {
   const create = (start?: { partitions: number[]; offsets: string[] }) => {
     // A job that never consumed has no progress to carry: a plain CREATE starts it as the spec says.
     const from = start && start.partitions.length > 0 ? start : undefined;
+    const uid = resource.metadata.uid;
     sql(
       renderCreate(desired, {
         ...(target.desired !== undefined ? { desiredConcurrency: target.desired } : {}),
         ...(from ? { start: from } : {}),
+        ...(uid ? { groupId: ownerGroupId(jobName, uid) } : {}),
       }),
       from ? 'replacing the job with offsets carried over' : 'the job does not exist',
     );
@@ -406,7 +471,7 @@ export function plan(input: PlanInput): Plan {
     let fromCancelled = false;
     if (lastOurs?.state === 'CANCELLED') {
       const analysis = analyse({ observed: lastOurs, cluster });
-      const incident = incidentOf(heal, `${lastOurs.id}@cancelled`, lastOurs, generation, secrets);
+      const incident = incidentOf(heal, `${lastOurs.id}@cancelled`, lastOurs, generation, secrets, now);
       const d = decideHeal({
         analysis,
         policy: spec.autoResume,
@@ -438,6 +503,36 @@ export function plan(input: PlanInput): Plan {
       fromCancelled = true;
       keep.autoResume = d.state;
     }
+    // Our job is gone and StarRocks no longer shows how it ended (finished jobs are forgotten after
+    // label_keep_max_second, and at once when the database is dropped). It may have been stopped or cancelled:
+    // onCancelled decides, and the progress status recorded is where a replacement continues.
+    const vanished = prev?.jobId !== undefined && !lastOurs;
+    const restartNow = spec.restartNonce !== undefined && spec.restartNonce !== prev?.lastHandledRestartNonce;
+    if (vanished) {
+      const recreate =
+        restartNow || (policyOnCancelled(spec) === 'RecreateWhenTableExists' && input.tableExists === true);
+      if (!recreate) {
+        const why =
+          policyOnCancelled(spec) === 'RecreateWhenTableExists'
+            ? `waiting for table ${db}.${spec.table} to exist`
+            : 'autoResume.onCancelled is Fail';
+        const msg = `job ${db}.${jobName} (id ${prev.jobId}) is gone from StarRocks and its end is no longer shown (finished jobs are forgotten after label_keep_max_second; a dropped database forgets them at once); ${why}. Set a new spec.restartNonce to create it again from the progress in status${prev.progress ? '' : ' (none recorded: it would start where the spec says)'}`;
+        events.push({ type: 'Warning', reason: 'JobVanished', message: msg });
+        return finalize(
+          {
+            ...keep,
+            conditions: [
+              cond('Ready', 'False', 'JobVanished', msg),
+              cond('Synced', 'False', 'JobVanished', msg),
+              cond('Progressing', 'False', 'JobVanished', ''),
+              cond('Degraded', 'True', 'JobVanished', msg),
+            ],
+          },
+          policyOnCancelled(spec) === 'RecreateWhenTableExists' ? { requeueAfterSeconds: 15 } : {},
+        );
+      }
+      if (restartNow) keep.lastHandledRestartNonce = spec.restartNonce;
+    }
     const schema = input.schema;
     if (desired.format === 'avro' && schema && !schema.compatible && !schema.error) {
       const msg = `the latest schema of subject "${schema.subject}" does not fit table ${db}.${spec.table}, so the job is not created: ${schema.problems.map((p) => p.message).join('; ')}`;
@@ -457,16 +552,28 @@ export function plan(input: PlanInput): Plan {
     }
     if (!(pending?.type === 'create'))
       actions.push({ type: 'setPending', pending: { type: 'create', jobName, since } });
+    const to = sourceOfDesired(desired, input.kafka?.clusterId);
     if (lastOurs && (lastOurs.state === 'STOPPED' || fromCancelled)) {
       // Stopped behind our back, or cancelled and the table is back: continue where it stopped rather than
-      // replaying or skipping data.
-      create(carryOverOffsets(lastOurs, desired));
+      // replaying or skipping data (when it read the same topic of the same cluster).
+      const start = startAfter(nextPositions(lastOurs.progress), recordedSource(prev, lastOurs), desired, to);
+      create(start);
+      const reasonText = redact(lastOurs.reason?.message ?? 'no reason', secrets);
       events.push({
         type: 'Warning',
         reason: 'Recreated',
         message: fromCancelled
-          ? `job ${db}.${jobName} was cancelled (${lastOurs.reason?.message ?? 'no reason'}); the table exists again: recreated from its last progress`
-          : `job ${db}.${jobName} was stopped outside the operator; recreated from its last progress`,
+          ? `job ${db}.${jobName} was cancelled (${reasonText}); the table exists again: recreated (${start.note})`
+          : `job ${db}.${jobName} was stopped outside the operator; recreated (${start.note})`,
+      });
+    } else if (vanished) {
+      const positions = new Map(Object.entries(prev?.progress ?? {}).map(([p, o]) => [Number(p), o]));
+      const start = startAfter(positions, prev?.source, desired, to);
+      create(start);
+      events.push({
+        type: 'Warning',
+        reason: 'Recreated',
+        message: `job ${db}.${jobName} (id ${prev?.jobId}) was gone from StarRocks; recreated from the progress in status (${start.note})`,
       });
     } else {
       create();
@@ -477,16 +584,24 @@ export function plan(input: PlanInput): Plan {
 
   // ---------------------------------------------------------------- someone else's job
   if (!ours(observed)) {
-    if (spec.adoptionPolicy !== 'Adopt') {
-      const msg = `a job named ${jobName} already exists in database ${db} (id ${observed.id}) and was not created by this resource; set spec.adoptionPolicy: Adopt to manage it, or choose another spec.jobName`;
-      events.push({ type: 'Warning', reason: 'JobExists', message: msg });
+    const mark = markOf(observed);
+    // A job another resource owns is never touched, whatever this one's adoptionPolicy says: one owner per job.
+    const owner = input.claimedBy ?? (mark !== undefined ? 'another RoutineLoadJob (it carries its mark)' : undefined);
+    const adoptable = spec.adoptionPolicy === 'Adopt' && input.claimedBy === undefined;
+    if (!adoptable) {
+      const reason = owner && input.claimedBy ? 'Conflict' : 'JobExists';
+      const msg =
+        reason === 'Conflict'
+          ? `job ${db}.${jobName} (id ${observed.id}) belongs to RoutineLoadJob ${input.claimedBy}; this resource leaves it alone: choose another spec.jobName, or delete one of the two resources`
+          : `a job named ${jobName} already exists in database ${db} (id ${observed.id}) and was not created by this resource${owner ? ` (${owner})` : ''}; set spec.adoptionPolicy: Adopt to manage it, or choose another spec.jobName`;
+      events.push({ type: 'Warning', reason, message: msg });
       return finalize({
         ...keep,
         conditions: [
-          cond('Ready', 'False', 'JobExists', msg),
-          cond('Synced', 'False', 'JobExists', msg),
-          cond('Progressing', 'False', 'JobExists', ''),
-          cond('Degraded', 'False', 'JobExists', ''),
+          cond('Ready', 'False', reason, msg),
+          cond('Synced', 'False', reason, msg),
+          cond('Progressing', 'False', reason, ''),
+          cond('Degraded', 'False', reason, ''),
         ],
       });
     }
@@ -531,6 +646,7 @@ export function plan(input: PlanInput): Plan {
 
   const diff: DiffResult = diffJob(desired, observed, {
     version: cluster.version,
+    ...(cluster.defaults ? { defaults: cluster.defaults } : {}),
     ...(concurrencyToApply !== undefined ? { desiredConcurrency: concurrencyToApply } : {}),
     ...(prev?.appliedHash !== undefined && ours(observed) ? { appliedSecretRevisions: prev.appliedHash } : {}),
   });
@@ -570,38 +686,75 @@ export function plan(input: PlanInput): Plan {
       events.push({ type: 'Normal', reason: 'Recreating', message: `recreating ${db}.${jobName}: ${what}` });
       return { ...inFlight('Recreating', `recreating: ${what}`), drifts: diff.drifts };
     }
-    const start = carryOverOffsets(observed, desired);
+    const start = startAfter(
+      nextPositions(observed.progress),
+      recordedSource(prev, observed),
+      desired,
+      sourceOfDesired(desired, input.kafka?.clusterId),
+    );
     actions.push({
       type: 'setPending',
-      pending: { type: 'recreate', stage: 'replacing', oldJobId: observed.id, resume, since, ...start },
+      pending: {
+        type: 'recreate',
+        stage: 'replacing',
+        oldJobId: observed.id,
+        resume,
+        since,
+        partitions: start.partitions,
+        offsets: start.offsets,
+      },
     });
     sql(renderStop(db, jobName), 'replaced by a new job');
     create(start);
     events.push({
       type: 'Normal',
       reason: 'Recreated',
-      message: `recreated ${db}.${jobName} (${what}); offsets carried over: ${start.partitions.map((p, i) => `${p}:${start.offsets[i]}`).join(', ')}`,
+      message: `recreated ${db}.${jobName} (${what}); ${start.note}`,
     });
     return { ...inFlight('Recreating', `recreating: ${what}`, { jobId: undefined }), drifts: diff.drifts };
   }
 
   // ---------------------------------------------------------------- alterable changes
   const alterDrifts = diff.drifts.filter((d) => d.kind === 'alter');
+  let rejection: { record: NonNullable<RoutineLoadJobStatus['rejectedChange']>; message: string } | undefined;
   if (!isEmptyAlter(diff.alter)) {
     const resume = wantRunning && (live || pausedByUs || observed.reason?.code === ReasonCode.manualPause);
-    if (pending?.type !== 'alter')
-      actions.push({ type: 'setPending', pending: { type: 'alter', jobId: observed.id, resume, since } });
-    if (live) sql(renderPause(db, jobName), 'ALTER needs a paused job');
-    sql(renderAlter(db, jobName, diff.alter, desired.secrets), alterDrifts.map((d) => d.field).join(', '));
-    if (resume || (pending?.type === 'alter' && pending.resume && wantRunning))
-      sql(renderResume(db, jobName), 'resuming after ALTER');
-    actions.push({ type: 'clearPending' });
-    events.push({
-      type: 'Normal',
-      reason: 'Altered',
-      message: `ALTER ROUTINE LOAD ${db}.${jobName}: ${alterDrifts.map((d) => `${d.field} ${d.observed} → ${d.desired}`).join('; ')}`,
-    });
-    return { ...inFlight('Altering', `applying ${alterDrifts.map((d) => d.field).join(', ')}`), drifts: diff.drifts };
+    const alter = renderAlter(db, jobName, diff.alter, desired.secrets);
+    const fingerprint = fingerprintOf(`${alter.redacted}\u0000${desired.secretRevisions}`);
+    const refused = prev?.rejectedChange;
+    const due = !refused?.retryAfter || Date.parse(refused.retryAfter) <= now.getTime();
+    if (refused?.fingerprint === fingerprint && !due) {
+      // StarRocks refused this very ALTER: the job runs as it was (and is healed as usual) until the spec changes
+      // or the retry is due.
+      rejection = {
+        record: refused,
+        message: `StarRocks refused the change (${alterDrifts.map((d) => d.field).join(', ')}): ${refused.message}; the job runs with its previous settings; the same ALTER is tried again at ${refused.retryAfter} (a changed spec at once)`,
+      };
+    } else {
+      if (pending?.type !== 'alter')
+        actions.push({ type: 'setPending', pending: { type: 'alter', jobId: observed.id, resume, since } });
+      if (live) sql(renderPause(db, jobName), 'ALTER needs a paused job');
+      const resumeAfter = resume || (pending?.type === 'alter' && pending.resume && wantRunning);
+      actions.push({
+        type: 'sql',
+        statement: alter,
+        why: alterDrifts.map((d) => d.field).join(', '),
+        // Refused: a job we paused for it is resumed at once (it keeps running as it was) and the refusal recorded.
+        onRefused: {
+          fingerprint,
+          ...(resumeAfter ? { undo: renderResume(db, jobName) } : {}),
+          ...(refused?.fingerprint === fingerprint ? { attempts: refused.attempts } : {}),
+        },
+      });
+      if (resumeAfter) sql(renderResume(db, jobName), 'resuming after ALTER');
+      actions.push({ type: 'clearPending' });
+      events.push({
+        type: 'Normal',
+        reason: 'Altered',
+        message: `ALTER ROUTINE LOAD ${db}.${jobName}: ${alterDrifts.map((d) => `${d.field} ${d.observed} → ${d.desired}`).join('; ')}`,
+      });
+      return { ...inFlight('Altering', `applying ${alterDrifts.map((d) => d.field).join(', ')}`), drifts: diff.drifts };
+    }
   }
 
   // ---------------------------------------------------------------- in sync: desired state
@@ -613,131 +766,29 @@ export function plan(input: PlanInput): Plan {
     concurrency: concStatus,
     appliedHash: desired.secretRevisions,
     ...(restart ? { lastHandledRestartNonce: spec.restartNonce } : {}),
+    ...(rejection ? { rejectedChange: rejection.record } : {}),
   };
-  const synced = cond('Synced', 'True', 'Synced', 'StarRocks job matches the spec');
+  const synced = rejection
+    ? cond('Synced', 'False', 'ChangeRejected', rejection.message)
+    : cond('Synced', 'True', 'Synced', 'StarRocks job matches the spec');
 
-  // A job StarRocks paused: analyse, then act per policy, wait, or explain what a person has to fix.
-  const healPaused = (o: ObservedJob): Plan => {
-    const key = `${o.id}@${o.pauseTime ?? ''}`;
-    const incident = incidentOf(heal, key, o, generation, secrets);
-    // An FE restart erases the reason from SHOW; the one recorded for this very pause still holds.
-    const recovered = !o.reason && incident.reason !== undefined;
-    const seen = recovered ? { ...o, reason: incident.reason } : o;
-    const analysis = analyse({
-      observed: seen,
-      cluster,
-      ...(input.kafka ? { kafka: input.kafka } : {}),
-      ...(input.errorLog ? { errorLog: input.errorLog } : {}),
-      ...(input.decodeFailures ? { decodeFailures: input.decodeFailures } : {}),
-      ...(generation !== undefined ? { generation } : {}),
-      ...(incident.generation !== undefined ? { analysedGeneration: incident.generation } : {}),
-    });
-    if (recovered) analysis.evidence.push('the reason was recorded before an FE restart erased it from SHOW');
-    const shownMax = Number(o.jobProperties.maxErrorNum);
-    const d = decideHeal({
-      analysis,
-      policy: spec.autoResume,
-      state: incident,
-      now,
-      seed,
-      ...(cluster.feSchedulerIntervalMs !== undefined ? { feSchedulerIntervalMs: cluster.feSchedulerIntervalMs } : {}),
-      maxErrorNumber: Number.isFinite(shownMax) ? shownMax : (spec.properties?.maxErrorNumber ?? 0),
-    });
-    const what = `${analysis.summary} (${analysis.cause})`;
-    const paused = { ...status, pausedBy: 'StarRocks' as const, analysis: analysisStatus(analysis, d.why) };
-    if (d.kind === 'act') {
-      const action = d.action;
-      const st: HealState = { ...d.state };
-      actHeal(action, analysis, st);
-      return finalize(
-        {
-          ...paused,
-          autoResume: st,
-          conditions: [
-            cond('Ready', 'False', analysis.cause, what),
-            synced,
-            cond('Progressing', 'True', 'AutoResuming', d.why),
-            cond('Degraded', 'True', analysis.cause, `${what}: ${d.why}`),
-          ],
-        },
-        { requeueAfterSeconds: 2 },
-      );
-    }
-    const waiting = d.kind === 'wait';
-    events.push({
-      type: 'Warning',
-      reason: 'PausedByStarRocks',
-      message: `${what}; ${d.why}${!waiting && analysis.fix ? `. To fix: ${analysis.fix}` : ''}`,
-    });
-    const retry =
-      d.kind === 'wait' ? Math.max(1, Math.ceil((d.retryAt.getTime() - now.getTime()) / 1000)) : d.recheckAfterSeconds;
-    return finalize(
-      {
-        ...paused,
-        autoResume: d.state,
-        conditions: [
-          cond('Ready', 'False', analysis.cause, what),
-          synced,
-          cond('Progressing', waiting ? 'True' : 'False', waiting ? 'WaitingToResume' : analysis.cause, d.why),
-          cond('Degraded', 'True', analysis.cause, `${what}: ${d.why}`),
-        ],
-      },
-      retry !== undefined ? { requeueAfterSeconds: retry } : {},
-    );
-  };
-
-  const actHeal = (action: HealAction, analysis: Analysis, st: HealState) => {
-    const tag = `${analysis.cause}, attempt ${st.attempts}${spec.autoResume?.maxAttempts ? ` of ${spec.autoResume.maxAttempts}` : ''}`;
-    switch (action.kind) {
-      case 'resetOffsets': {
-        const kafka = action.partitions.map((p, i) => `${p}:${action.offsets[i]}`).join(', ');
-        sql(
-          renderAlter(
-            db,
-            jobName,
-            {
-              load: {},
-              properties: [],
-              kafka: [
-                { key: 'kafka_partitions', value: action.partitions.join(',') },
-                { key: 'kafka_offsets', value: action.offsets.join(',') },
-              ],
-            },
-            desired.secrets,
-          ),
-          'moving past offsets Kafka no longer holds',
-        );
-        st.skippedMessages = (st.skippedMessages ?? 0) + action.skipped;
-        events.push({
-          type: 'Warning',
-          reason: 'OffsetsReset',
-          message: `Kafka no longer holds the job's next offsets; continuing at ${kafka}: ${action.skipped} messages skipped (${tag})`,
-        });
-        break;
-      }
-      case 'raiseMaxErrorNumber':
-        sql(
-          renderAlter(db, jobName, { load: {}, properties: [['max_error_number', String(action.value)]], kafka: [] }),
-          'raising max_error_number within autoResume.maxErrorNumberLimit',
-        );
-        st.raisedMaxErrorNumber = action.value;
-        st.raisedFrom = spec.properties?.maxErrorNumber ?? 0;
-        events.push({
-          type: 'Warning',
-          reason: 'MaxErrorNumberRaised',
-          message: `raised max_error_number to ${action.value} (limit ${spec.autoResume?.maxErrorNumberLimit}) after: ${analysis.evidence[0] ?? analysis.summary} (${tag})`,
-        });
-        break;
-      case 'resume':
-      case 'recreate':
-        break;
-    }
-    sql(renderResume(db, jobName), `auto-resume: ${analysis.cause}`);
-    events.push({
-      type: 'Normal',
-      reason: 'AutoResumed',
-      message: `RESUME ROUTINE LOAD ${db}.${jobName}: ${analysis.summary} (${tag})`,
-    });
+  const healCtx: HealContext = {
+    input,
+    spec,
+    db,
+    jobName,
+    generation,
+    now,
+    seed,
+    heal,
+    secrets,
+    status,
+    synced,
+    cond,
+    sql,
+    events,
+    analyse,
+    finalize,
   };
   if (!wantRunning) {
     if (live) {
@@ -811,7 +862,7 @@ export function plan(input: PlanInput): Plan {
         { requeueAfterSeconds: 2 },
       );
     }
-    return healPaused(observed);
+    return healPaused(healCtx, observed);
   }
 
   // Running for stableAfterSeconds since the last automatic action: the next incident starts a fresh count.
@@ -845,26 +896,222 @@ export function plan(input: PlanInput): Plan {
     });
   }
   const scheduling = observed.state === 'NEED_SCHEDULE' || restart || rescaling;
+  const retryRefused = rejection?.record.retryAfter
+    ? Math.max(1, Math.ceil((Date.parse(rejection.record.retryAfter) - now.getTime()) / 1000))
+    : undefined;
+  const requeue = scheduling
+    ? 5
+    : stab.retryAt
+      ? Math.max(1, Math.ceil((stab.retryAt.getTime() - now.getTime()) / 1000))
+      : retryRefused;
   return finalize(
     {
       ...status,
       conditions: [
-        scheduling
-          ? cond('Ready', 'False', 'Scheduling', 'StarRocks is scheduling the job')
-          : cond('Ready', 'True', 'Running', `job is ${observed.unstable ? 'UNSTABLE (lagging)' : 'RUNNING'}`),
+        rejection
+          ? cond('Ready', 'False', 'ChangeRejected', rejection.message)
+          : scheduling
+            ? cond('Ready', 'False', 'Scheduling', 'StarRocks is scheduling the job')
+            : cond('Ready', 'True', 'Running', `job is ${observed.unstable ? 'UNSTABLE (lagging)' : 'RUNNING'}`),
         synced,
         cond('Progressing', scheduling ? 'True' : 'False', scheduling ? 'Scheduling' : 'Running', ''),
-        observed.unstable
-          ? cond('Degraded', 'True', 'Unstable', observed.reason?.message ?? 'the job lags behind its topic')
-          : cond('Degraded', 'False', 'Running', ''),
+        rejection
+          ? cond('Degraded', 'True', 'ChangeRejected', rejection.message)
+          : observed.unstable
+            ? cond('Degraded', 'True', 'Unstable', observed.reason?.message ?? 'the job lags behind its topic')
+            : cond('Degraded', 'False', 'Running', ''),
       ],
     },
-    scheduling
-      ? { requeueAfterSeconds: 5 }
-      : stab.retryAt
-        ? { requeueAfterSeconds: Math.max(1, Math.ceil((stab.retryAt.getTime() - now.getTime()) / 1000)) }
-        : {},
+    requeue !== undefined ? { requeueAfterSeconds: Math.min(requeue, retryRefused ?? requeue) } : {},
   );
+}
+
+/** What healing a paused job needs from the plan in progress (read-only values and the plan's output sinks). */
+interface HealContext {
+  input: PlanInput;
+  spec: RoutineLoadJob['spec'];
+  db: string;
+  jobName: string;
+  generation: number | undefined;
+  now: Date;
+  seed: string;
+  heal: HealState;
+  secrets: string[];
+  /** Status of the job as it is (the paused-job fields are added here). */
+  status: RoutineLoadJobStatus;
+  /** The Synced condition the plan arrived at (in sync, a refused change, or an invalid spec). */
+  synced: Condition;
+  cond: (type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string) => Condition;
+  sql: (statement: Statement, why: string) => void;
+  events: PlanEvent[];
+  analyse: (a: Parameters<typeof analysePause>[0]) => Analysis;
+  finalize: (status: RoutineLoadJobStatus, extra?: Partial<Plan>) => Plan;
+}
+
+/** A job StarRocks paused: analyse, then act per policy, wait, or explain what a person has to fix. */
+function healPaused(ctx: HealContext, o: ObservedJob): Plan {
+  const { input, spec, generation, now, seed, heal, secrets, status, synced, cond, events, analyse, finalize } = ctx;
+  const cluster = input.cluster;
+  const key = `${o.id}@${o.pauseTime ?? ''}`;
+  const incident = incidentOf(heal, key, o, generation, secrets, now);
+  // An FE restart erases the reason from SHOW; the one recorded for this very pause still holds.
+  const recovered = !o.reason && incident.reason !== undefined;
+  const seen = recovered ? { ...o, reason: incident.reason } : o;
+  const analysis = analyse({
+    observed: seen,
+    cluster,
+    ...(input.kafka ? { kafka: input.kafka } : {}),
+    ...(input.errorLog ? { errorLog: input.errorLog } : {}),
+    ...(input.decodeFailures ? { decodeFailures: input.decodeFailures } : {}),
+    ...(generation !== undefined ? { generation } : {}),
+    ...(incident.generation !== undefined ? { analysedGeneration: incident.generation } : {}),
+    ...(incident.seenTime ? { pauseSeenAt: new Date(incident.seenTime) } : {}),
+  });
+  if (recovered) analysis.evidence.push('the reason was recorded before an FE restart erased it from SHOW');
+  const shownMax = Number(o.jobProperties.maxErrorNum);
+  const d = decideHeal({
+    analysis,
+    policy: spec.autoResume,
+    state: incident,
+    now,
+    seed,
+    ...(cluster.feSchedulerIntervalMs !== undefined ? { feSchedulerIntervalMs: cluster.feSchedulerIntervalMs } : {}),
+    maxErrorNumber: Number.isFinite(shownMax) ? shownMax : (spec.properties?.maxErrorNumber ?? 0),
+  });
+  const what = `${analysis.summary} (${analysis.cause})`;
+  const paused = { ...status, pausedBy: 'StarRocks' as const, analysis: analysisStatus(analysis, d.why) };
+  if (d.kind === 'act') {
+    const action = d.action;
+    const st: HealState = { ...d.state };
+    actHeal(ctx, action, analysis, st);
+    return finalize(
+      {
+        ...paused,
+        autoResume: st,
+        conditions: [
+          cond('Ready', 'False', analysis.cause, what),
+          synced,
+          cond('Progressing', 'True', 'AutoResuming', d.why),
+          cond('Degraded', 'True', analysis.cause, `${what}: ${d.why}`),
+        ],
+      },
+      { requeueAfterSeconds: 2 },
+    );
+  }
+  const waiting = d.kind === 'wait';
+  events.push({
+    type: 'Warning',
+    reason: 'PausedByStarRocks',
+    message: `${what}; ${d.why}${!waiting && analysis.fix ? `. To fix: ${analysis.fix}` : ''}`,
+  });
+  const retry =
+    d.kind === 'wait' ? Math.max(1, Math.ceil((d.retryAt.getTime() - now.getTime()) / 1000)) : d.recheckAfterSeconds;
+  return finalize(
+    {
+      ...paused,
+      autoResume: d.state,
+      conditions: [
+        cond('Ready', 'False', analysis.cause, what),
+        synced,
+        cond('Progressing', waiting ? 'True' : 'False', waiting ? 'WaitingToResume' : analysis.cause, d.why),
+        cond('Degraded', 'True', analysis.cause, `${what}: ${d.why}`),
+      ],
+    },
+    retry !== undefined ? { requeueAfterSeconds: retry } : {},
+  );
+}
+
+function actHeal(ctx: HealContext, action: HealAction, analysis: Analysis, st: HealState): void {
+  const { input, spec, db, jobName, secrets, sql, events } = ctx;
+  const tag = `${analysis.cause}, attempt ${st.attempts}${spec.autoResume?.maxAttempts ? ` of ${spec.autoResume.maxAttempts}` : ''}`;
+  switch (action.kind) {
+    case 'resetOffsets': {
+      const kafka = action.partitions.map((p, i) => `${p}:${action.offsets[i]}`).join(', ');
+      sql(
+        renderAlter(
+          db,
+          jobName,
+          {
+            load: {},
+            properties: [],
+            kafka: [
+              { key: 'kafka_partitions', value: action.partitions.join(',') },
+              { key: 'kafka_offsets', value: action.offsets.join(',') },
+            ],
+          },
+          secrets,
+        ),
+        'moving past offsets Kafka no longer holds',
+      );
+      st.skippedMessages = (st.skippedMessages ?? 0) + action.skipped;
+      const kept = Object.keys(input.observed?.progress ?? {})
+        .map(Number)
+        .filter((p) => !action.partitions.includes(p))
+        .sort((a, b) => a - b);
+      const keptText = kept.length
+        ? `; partitions ${kept.join(',')} are in range and keep their offsets (0 messages replayed)`
+        : '';
+      events.push({
+        type: 'Warning',
+        reason: 'OffsetsReset',
+        message: `Kafka no longer holds the job's next offsets; continuing at ${kafka}: ${action.skipped} messages skipped${keptText} (${tag})`,
+      });
+      break;
+    }
+    case 'raiseMaxErrorNumber':
+      sql(
+        renderAlter(db, jobName, { load: {}, properties: [['max_error_number', String(action.value)]], kafka: [] }),
+        'raising max_error_number within autoResume.maxErrorNumberLimit',
+      );
+      st.raisedMaxErrorNumber = action.value;
+      st.raisedFrom = spec.properties?.maxErrorNumber ?? 0;
+      events.push({
+        type: 'Warning',
+        reason: 'MaxErrorNumberRaised',
+        message: `raised max_error_number to ${action.value} (limit ${spec.autoResume?.maxErrorNumberLimit}) after: ${analysis.evidence[0] ?? analysis.summary} (${tag})`,
+      });
+      break;
+    case 'resume':
+    case 'recreate':
+      break;
+  }
+  sql(renderResume(db, jobName), `auto-resume: ${analysis.cause}`);
+  events.push({
+    type: 'Normal',
+    reason: 'AutoResumed',
+    message: `RESUME ROUTINE LOAD ${db}.${jobName}: ${analysis.summary} (${tag})`,
+  });
+}
+
+/**
+ * What the observed job reads, for status. Kafka's cluster id is taken from the operator's read when that read used
+ * the job's own brokers, else kept from the record of the same brokers.
+ */
+function observedSource(
+  o: ObservedJob,
+  specBrokers: string[],
+  kafka: TopicView | undefined,
+  recorded: SourceIdentity | undefined,
+): SourceIdentity {
+  const src = sourceOfJob(o);
+  const clusterId =
+    kafka?.clusterId !== undefined && specBrokers.join(',') === src.brokers
+      ? kafka.clusterId
+      : recorded?.brokers === src.brokers && recorded.topic === src.topic
+        ? recorded.clusterId
+        : undefined;
+  return clusterId !== undefined ? { ...src, clusterId } : src;
+}
+
+/** The source a final or paused job read, with the cluster id status recorded for it. */
+function recordedSource(prev: RoutineLoadJobStatus | undefined, o: ObservedJob): SourceIdentity {
+  const src = sourceOfJob(o);
+  const rec = prev?.source;
+  return rec?.clusterId !== undefined && rec.brokers === src.brokers ? { ...src, clusterId: rec.clusterId } : src;
+}
+
+function policyOnCancelled(spec: RoutineLoadJob['spec']): 'Fail' | 'RecreateWhenTableExists' {
+  return spec.autoResume?.onCancelled ?? AUTO_RESUME_DEFAULTS.onCancelled;
 }
 
 /** The healing record for the pause `key`: the same incident continues; a new one keeps the attempt count. */
@@ -874,9 +1121,11 @@ function incidentOf(
   o: ObservedJob,
   generation: number | undefined,
   secrets: string[],
+  now: Date,
 ): HealState {
   if (heal.pauseKey === key) return heal;
-  const next: HealState = { ...heal, pauseKey: key };
+  // seenTime: facts read before it (a cached Kafka view) predate the pause and cannot justify moving offsets.
+  const next: HealState = { ...heal, pauseKey: key, seenTime: now.toISOString() };
   delete next.reason;
   delete next.resolvedSince;
   delete next.nextAttemptTime;

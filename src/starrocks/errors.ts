@@ -37,6 +37,8 @@ export interface StarRocksErrorInit {
   fe?: string;
   /** The connection is unusable (network-level failure). */
   fatal?: boolean;
+  /** The class of the error as its unredacted text said (a short secret masked inside words can hide it). */
+  classified?: ErrorClass;
 }
 
 /**
@@ -51,9 +53,11 @@ export class StarRocksError extends Error {
   readonly statement: string | undefined;
   readonly fe: string | undefined;
   readonly fatal: boolean;
+  readonly classified: ErrorClass | undefined;
 
   constructor(message: string, init: StarRocksErrorInit = {}) {
     super(message);
+    this.classified = init.classified;
     this.code = init.code;
     this.sqlState = init.sqlState;
     this.driverCode = init.driverCode;
@@ -64,8 +68,10 @@ export class StarRocksError extends Error {
 
   /** A copy with every secret replaced in the message and the statement. */
   redact(secrets: readonly string[]): StarRocksError {
+    // Classified before masking: "Name [orders] already used" stays name-in-use even when a secret is "a".
     return new StarRocksError(redact(this.message, secrets), {
       ...this.init(),
+      classified: classifyError(this),
       statement: this.statement === undefined ? undefined : redact(this.statement, secrets),
     });
   }
@@ -85,6 +91,7 @@ export class StarRocksError extends Error {
       statement: this.statement,
       fe: this.fe,
       fatal: this.fatal,
+      ...(this.classified ? { classified: this.classified } : {}),
     };
   }
 
@@ -294,6 +301,7 @@ const CODE_CLASSES: Record<number, ErrorClass> = {
 
 /** Classifies any error (StarRocksError, mysql2 error, system error) by message text first, then by code. */
 export function classifyError(err: unknown): ErrorClass {
+  if (err instanceof StarRocksError && err.classified) return err.classified;
   const e = StarRocksError.from(err);
   const driver = e.driverCode?.toUpperCase();
   if (driver !== undefined && TIMEOUT_CODES.has(driver)) return { kind: 'connection', timeout: true };

@@ -201,18 +201,48 @@ class Parser {
       this.depth--;
     }
   }
+  /**
+   * Runs `f` one level deeper. Every level of the tree counts (left-leaning operator chains and prefix operators
+   * too), so no input can nest the tree deeper than MAX_DEPTH and overflow a recursive walk later.
+   */
+  private nested<T>(levels: number, f: () => T): T {
+    this.depth += levels;
+    if (this.depth > MAX_DEPTH) throw new ExpressionError('expression nested too deeply');
+    try {
+      return f();
+    } finally {
+      this.depth -= levels;
+    }
+  }
+  /** A left-associative chain: each operator applied adds a level above the ones before it. */
+  private chain(operand: () => Expr, op: () => string | undefined): Expr {
+    let l = operand();
+    let levels = 0;
+    try {
+      for (let o = op(); o !== undefined; o = op()) {
+        if (++this.depth > MAX_DEPTH) throw new ExpressionError('expression nested too deeply');
+        levels++;
+        l = { k: 'bin', op: o, l, r: operand() };
+      }
+      return l;
+    } finally {
+      this.depth -= levels;
+    }
+  }
   private or(): Expr {
-    let l = this.and();
-    while (this.acceptKw('OR') || this.acceptOp('||')) l = { k: 'bin', op: 'OR', l, r: this.and() };
-    return l;
+    return this.chain(
+      () => this.and(),
+      () => (this.acceptKw('OR') || this.acceptOp('||') ? 'OR' : undefined),
+    );
   }
   private and(): Expr {
-    let l = this.not();
-    while (this.acceptKw('AND') || this.acceptOp('&&')) l = { k: 'bin', op: 'AND', l, r: this.not() };
-    return l;
+    return this.chain(
+      () => this.not(),
+      () => (this.acceptKw('AND') || this.acceptOp('&&') ? 'AND' : undefined),
+    );
   }
   private not(): Expr {
-    if (this.acceptKw('NOT')) return { k: 'unary', op: 'NOT', e: this.not() };
+    if (this.acceptKw('NOT')) return this.nested(1, () => ({ k: 'unary', op: 'NOT', e: this.not() }));
     return this.predicate();
   }
   private predicate(): Expr {
@@ -247,26 +277,29 @@ class Parser {
     return e;
   }
   private additive(): Expr {
-    let l = this.multiplicative();
-    for (;;) {
-      if (this.acceptOp('+')) l = { k: 'bin', op: '+', l, r: this.multiplicative() };
-      else if (this.acceptOp('-')) l = { k: 'bin', op: '-', l, r: this.multiplicative() };
-      else return l;
-    }
+    return this.chain(
+      () => this.multiplicative(),
+      () => (this.acceptOp('+') ? '+' : this.acceptOp('-') ? '-' : undefined),
+    );
   }
   private multiplicative(): Expr {
-    let l = this.unary();
-    for (;;) {
-      if (this.acceptOp('*')) l = { k: 'bin', op: '*', l, r: this.unary() };
-      else if (this.acceptOp('/')) l = { k: 'bin', op: '/', l, r: this.unary() };
-      else if (this.acceptOp('%') || this.acceptKw('MOD')) l = { k: 'bin', op: '%', l, r: this.unary() };
-      else if (this.acceptKw('DIV')) l = { k: 'bin', op: 'DIV', l, r: this.unary() };
-      else return l;
-    }
+    return this.chain(
+      () => this.unary(),
+      () =>
+        this.acceptOp('*')
+          ? '*'
+          : this.acceptOp('/')
+            ? '/'
+            : this.acceptOp('%') || this.acceptKw('MOD')
+              ? '%'
+              : this.acceptKw('DIV')
+                ? 'DIV'
+                : undefined,
+    );
   }
   private unary(): Expr {
-    if (this.acceptOp('-')) return { k: 'unary', op: '-', e: this.unary() };
-    if (this.acceptOp('+')) return { k: 'unary', op: '+', e: this.unary() };
+    if (this.acceptOp('-')) return this.nested(1, () => ({ k: 'unary', op: '-', e: this.unary() }));
+    if (this.acceptOp('+')) return this.nested(1, () => ({ k: 'unary', op: '+', e: this.unary() }));
     return this.primary();
   }
   private primary(): Expr {

@@ -17,6 +17,7 @@ export async function readClusterFacts(client: StarRocksClient): Promise<Cluster
   });
   let feMaxConcurrency: number | undefined;
   let feSchedulerIntervalMs: number | undefined;
+  const defaults: NonNullable<ClusterFacts['defaults']> = {};
   try {
     // One statement for both settings (the LIKE pattern matches a few other routine-load keys too).
     const entries = await client.frontendConfig('%routine_load%');
@@ -27,13 +28,21 @@ export async function readClusterFacts(client: StarRocksClient): Promise<Cluster
     feMaxConcurrency = num('max_routine_load_task_concurrent_num');
     // 2.5/3.0 have no such key: their scheduler runs every 10 s.
     feSchedulerIntervalMs = num('routine_load_scheduler_interval_millisecond');
+    const consume = num('routine_load_task_consume_second');
+    const timeout = num('routine_load_task_timeout_second');
+    if (consume !== undefined) defaults.taskConsumeSeconds = consume;
+    if (timeout !== undefined) defaults.taskTimeoutSeconds = timeout;
   } catch (e) {
     // ADMIN SHOW FRONTEND CONFIG needs SYSTEM OPERATE; without it the cap is simply unknown.
     if (classifyError(e).kind !== 'access-denied') throw e;
   }
+  // The time zone a job gets when it names none (a removed spec.properties.timezone goes back to it).
+  const timeZone = await sessionTimeZone(client);
+  if (timeZone) defaults.timeZone = timeZone;
   return {
     version,
     versionText,
+    ...(Object.keys(defaults).length ? { defaults } : {}),
     // No rows: a shared-data cluster whose compute nodes are not backends; their count is unknown here.
     ...(backends && backends.length > 0
       ? { aliveBackends: backends.filter((b) => b.alive).length, totalBackends: backends.length }
@@ -51,4 +60,15 @@ export function selectJob(all: ObservedJob[], name: string): { observed?: Observ
     .filter((j) => isFinalState(j.state))
     .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0));
   return { ...(observed ? { observed } : {}), history };
+}
+
+/** SELECT @@time_zone; undefined when it cannot be read (the default is then simply unknown). */
+async function sessionTimeZone(client: StarRocksClient): Promise<string | undefined> {
+  try {
+    const [row] = await client.query('SELECT @@time_zone AS tz');
+    const v = row ? Object.values(row)[0] : undefined;
+    return v ? String(v) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -40,6 +40,8 @@ export interface JobPropertyDef {
   show?: string;
   /** The value StarRocks uses when the property is not given (when it is a constant). */
   defaultValue?: string;
+  /** Where the default comes from when it depends on the cluster (FE config, session time zone). */
+  clusterDefault?: 'taskConsumeSeconds' | 'taskTimeoutSeconds' | 'timeZone';
   /** Versions that accept the property at CREATE (undefined = all supported versions). */
   since?: Feature;
   alter: Alterable;
@@ -87,7 +89,7 @@ export const JOB_PROPERTIES: readonly JobPropertyDef[] = [
     alter: 'always',
     kind: 'bool',
   },
-  { field: 'timezone', sql: 'timezone', show: 'timezone', alter: 'always', kind: 'string' },
+  { field: 'timezone', sql: 'timezone', show: 'timezone', clusterDefault: 'timeZone', alter: 'always', kind: 'string' },
   {
     field: 'partialUpdate',
     sql: 'partial_update',
@@ -101,6 +103,7 @@ export const JOB_PROPERTIES: readonly JobPropertyDef[] = [
     field: 'logRejectedRecordNum',
     sql: 'log_rejected_record_num',
     show: 'log_rejected_record_num',
+    defaultValue: '0',
     since: 'taskSeconds',
     alter: 'never',
     kind: 'int',
@@ -109,6 +112,7 @@ export const JOB_PROPERTIES: readonly JobPropertyDef[] = [
     field: 'taskConsumeSeconds',
     sql: 'task_consume_second',
     show: 'taskConsumeSecond',
+    clusterDefault: 'taskConsumeSeconds',
     since: 'taskSeconds',
     alter: 'taskSeconds',
     kind: 'int',
@@ -117,6 +121,7 @@ export const JOB_PROPERTIES: readonly JobPropertyDef[] = [
     field: 'taskTimeoutSeconds',
     sql: 'task_timeout_second',
     show: 'taskTimeoutSecond',
+    clusterDefault: 'taskTimeoutSeconds',
     since: 'taskSeconds',
     alter: 'taskSeconds',
     kind: 'int',
@@ -125,6 +130,7 @@ export const JOB_PROPERTIES: readonly JobPropertyDef[] = [
     field: 'pauseOnFatalParseError',
     sql: 'pause_on_fatal_parse_error',
     show: 'pause_on_fatal_parse_error',
+    defaultValue: 'false',
     since: 'pauseOnFatalParseError',
     alter: 'pauseOnFatalParseError',
     kind: 'bool',

@@ -136,6 +136,8 @@ export interface CreateOptions {
   desiredConcurrency?: number;
   /** Start positions that override the spec's (recreate: the old job's progress + 1). */
   start?: { partitions: number[]; offsets: string[] };
+  /** The consumer group to give the job when the spec sets none (the operator's ownership mark). */
+  groupId?: string;
 }
 
 export function renderCreate(d: DesiredJob, opts: CreateOptions = {}): Statement {
@@ -152,6 +154,8 @@ export function renderCreate(d: DesiredJob, opts: CreateOptions = {}): Statement
     props.map(([key, value]) => ({ key, value })),
   );
   const { entries, extraSecrets } = kafkaEntries(d, opts.start);
+  if (opts.groupId !== undefined && !d.kafka.properties.some(([k]) => k === 'group.id'))
+    entries.push({ key: 'property.group.id', value: opts.groupId });
   sql.add('\nFROM KAFKA\n');
   propBlock(sql, entries);
   return sql.build('create', [...d.secrets, ...extraSecrets]);

@@ -1,10 +1,11 @@
 // The emulated FE: owns the catalog, jobs, backends, FE config and Kafka gateway, runs the job scheduler and the
 // task scheduler on timers, persists its image, and can "restart" (drop everything an FE keeps only in memory).
+
 import { Backends } from './backends.ts';
 import { Catalog, keyOf } from './catalog.ts';
 import { KafkaGateway, type KafkaSource } from './data-plane/kafka.ts';
 import { ErrorLogStore } from './error-log.ts';
-import { Errors } from './errors.ts';
+import { Errors, type SqlError } from './errors.ts';
 import { FeConfig } from './fe-config.ts';
 import { loadSnapshot, type Snapshot, saveSnapshot } from './persistence.ts';
 import type { Profile } from './profiles.ts';
@@ -104,6 +105,18 @@ export class FrontEnd {
 
   nextTxnId(): number {
     return ++this.txn;
+  }
+
+  /** Injected refusals (fault injection): the next `remaining` statements starting with `verb` fail. */
+  readonly rejections: Array<{ verb: string; remaining: number; error: SqlError }> = [];
+
+  /** The injected refusal for this statement, if one is armed (it is used up). */
+  takeRejection(sql: string): SqlError | undefined {
+    const word = sql.trimStart().split(/\s+/, 1)[0]?.toUpperCase() ?? '';
+    const r = this.rejections.find((x) => x.verb === word && x.remaining > 0);
+    if (!r) return undefined;
+    r.remaining--;
+    return r.error;
   }
 
   recordStatement(session: Session, sql: string): StatementRecord {

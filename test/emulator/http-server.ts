@@ -10,6 +10,8 @@
 //   POST   /_emulator/backends/<id>/kill       mark dead
 //   POST   /_emulator/backends/<id>/revive     mark alive
 //   DELETE /_emulator/backends/<id>            drop from the cluster
+//   POST   /_emulator/faults/reject            {verb, count?, code?, message?}: the next `count` statements starting
+//                                              with `verb` (e.g. ALTER) are refused with that error
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -25,6 +27,7 @@ export interface AdminApi {
   reviveBackend(id: number): void;
   removeBackend(id: number): void;
   errorLog(file: string): string[] | undefined;
+  rejectNext(verb: string, count?: number, error?: { code?: number; message?: string }): void;
 }
 
 export interface HttpServerHandle {
@@ -64,6 +67,19 @@ export async function startHttpServer(port: number, api: () => AdminApi): Promis
       }
       if (p === '/_emulator/restart-fe' && method === 'POST') {
         await a.restartFe();
+        return send(res, 200, { ok: true });
+      }
+      if (p === '/_emulator/faults/reject' && method === 'POST') {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+          verb?: string;
+          count?: number;
+          code?: number;
+          message?: string;
+        };
+        if (!body.verb) return send(res, 400, { error: 'verb is required' });
+        a.rejectNext(body.verb, body.count, body);
         return send(res, 200, { ok: true });
       }
       if (p === '/_emulator/backends' && method === 'GET') return send(res, 200, a.backends());

@@ -1,5 +1,6 @@
 // In-process API of the StarRocks FE emulator: `startEmulator(options)` starts the MySQL and HTTP servers and
 // returns an Emulator with the ports, admin methods (the same as the /_emulator/ HTTP endpoints) and stop().
+import { SqlError } from './errors.ts';
 import { FrontEnd, type StatementRecord } from './fe.ts';
 import { type AdminApi, type HttpServerHandle, startHttpServer } from './http-server.ts';
 import { type MysqlServerHandle, startMysqlServer } from './mysql-server.ts';
@@ -70,6 +71,8 @@ export interface Emulator {
   clearStatements(): void;
   jobs(): JobSummary[];
   errorLog(file: string): string[] | undefined;
+  /** Fault injection: the next `count` (default 1) statements starting with `verb` are refused with `error`. */
+  rejectNext(verb: string, count?: number, error?: { code?: number; message?: string }): void;
   stop(): Promise<void>;
 }
 
@@ -142,6 +145,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clearStatements: () => void f.statements.splice(0),
     jobs,
     errorLog: (file) => f.errorLogs.get(file)?.lines,
+    rejectNext(verb, count = 1, error = {}) {
+      f.rejections.push({
+        verb: verb.toUpperCase(),
+        remaining: count,
+        error: new SqlError(
+          error.code ?? 1064,
+          'HY000',
+          error.message ?? 'injected refusal (emulator fault injection)',
+        ),
+      });
+    },
     async stop() {
       await mysqlServer.close();
       await http.close();
@@ -167,6 +181,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reviveBackend: emulator.reviveBackend,
     removeBackend: emulator.removeBackend,
     errorLog: emulator.errorLog,
+    rejectNext: emulator.rejectNext,
   };
   if (options.autoSchedule !== false) f.start();
   return emulator;

@@ -173,6 +173,8 @@ export async function startMysqlServer(fe: FrontEnd, port: number): Promise<Mysq
           const rec = fe.recordStatement(session, text);
           try {
             session.currentStatement = text;
+            const injected = fe.takeRejection(text);
+            if (injected) throw injected;
             respond(executor.execute(statement, session), i < statements.length - 1);
           } catch (e) {
             const err = toSqlError(e);

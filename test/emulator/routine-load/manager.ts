@@ -91,6 +91,18 @@ export class RoutineLoadManager {
     this.fe.persist();
   }
 
+  /**
+   * RoutineLoadMgr.cleanOldRoutineLoadJobs: a STOPPED or CANCELLED job is forgotten label_keep_max_second after it
+   * ended (default 3 days); SHOW ALL no longer lists it.
+   */
+  forgetFinished(now = Date.now()): void {
+    const keepMs = this.fe.config.num('label_keep_max_second') * 1000;
+    const kept = this.jobs.filter((j) => !FINAL_STATES.has(j.state) || j.endTime < 0 || now - j.endTime < keepMs);
+    if (kept.length === this.jobs.length) return;
+    this.jobs = kept;
+    this.fe.persist();
+  }
+
   clearTasks(job: Job): void {
     job.rt.tasks = [];
   }

@@ -79,14 +79,54 @@ function javaBoolean(v: string): string {
   return v.trim().toLowerCase() === 'true' ? 'true' : 'false';
 }
 
-export function isValidTimeZone(tz: string): boolean {
-  if (/^[+-](\d{1,2}):(\d{2})$/.test(tz)) return true;
+// TimeUtils.checkTimeZoneValidAndStandardize: "[+-]h:mm" offsets within -12:00..+14:00; anything else goes to
+// java.time.ZoneId.of(value, aliases), which is case-sensitive for region ids ("asia/shanghai" is unknown).
+const OFFSET_FORM = /^([+-]?)(\d{1,2}):(\d{2})$/;
+const ZONE_OFFSET = /^[+-](?:\d|\d\d(?::?\d\d(?::?\d\d)?)?)$/;
+const SHORT_IDS =
+  'ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT IET IST JST MIT NET NST PLT PNT PRT PST SST VST EST MST HST';
+let regions: Set<string> | undefined;
+
+function zoneOffsetOk(text: string): boolean {
+  if (!ZONE_OFFSET.test(text)) return false;
+  const digits = text.slice(1).replaceAll(':', '');
+  const h = Number(digits.slice(0, 2).length === 1 ? digits : digits.slice(0, 2));
+  const m = digits.length >= 4 ? Number(digits.slice(2, 4)) : 0;
+  const sec = digits.length >= 6 ? Number(digits.slice(4, 6)) : 0;
+  return m < 60 && sec < 60 && h * 3600 + m * 60 + sec <= 64800;
+}
+
+function regionOk(tz: string): boolean {
+  regions ??= new Set(Intl.supportedValuesOf('timeZone'));
+  if (regions.has(tz)) return true;
+  const lower = tz.toLowerCase();
+  for (const r of regions) if (r.toLowerCase() === lower) return false; // a known zone in the wrong case
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
   } catch {
     return false;
   }
+  // A tz database link (US/Pacific, Etc/GMT+8): spelled with capitals like every tz database name.
+  return tz
+    .split('/')
+    .every((part) => part[0] !== undefined && part[0] === part[0].toUpperCase() && /[A-Z]/.test(part[0]));
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  const m = OFFSET_FORM.exec(tz);
+  if (m) {
+    const total = Number(m[2]) * 100 + Number(m[3]);
+    if (Number(m[3]) > 59) return false;
+    return m[1] === '-' ? total <= 1200 : total <= 1400;
+  }
+  if (tz === 'Z' || SHORT_IDS.split(' ').includes(tz) || zoneOffsetOk(tz)) return true;
+  for (const prefix of ['UTC', 'GMT', 'UT']) {
+    if (tz.startsWith(prefix)) {
+      const rest = tz.slice(prefix.length);
+      if (rest === '' || zoneOffsetOk(rest)) return true;
+    }
+  }
+  return /^[A-Za-z][A-Za-z0-9~/._+-]+$/.test(tz) && regionOk(tz);
 }
 
 export function validateJobProperties(

@@ -31,6 +31,7 @@ export class JobScheduler {
   }
 
   private async doRound(): Promise<void> {
+    this.fe.manager.forgetFinished();
     for (const job of [...this.fe.manager.jobs]) {
       if (FINAL_STATES.has(job.state)) continue;
       try {

@@ -186,8 +186,11 @@ export async function createWorld(): Promise<World> {
   };
 }
 
-/** The operator in this process, watching the world's namespace (resync 2 s, no leader election); logs go to `lines`. */
-export async function startOperatorFor(w: World, lines: string[]): Promise<Operator> {
+/**
+ * The operator in this process, watching the world's namespace (and `extraNamespaces`), resync 2 s, no leader
+ * election; logs go to `lines`.
+ */
+export async function startOperatorFor(w: World, lines: string[], extraNamespaces: string[] = []): Promise<Operator> {
   const sink = new Writable({
     write(chunk, _enc, cb) {
       lines.push(String(chunk));
@@ -196,7 +199,16 @@ export async function startOperatorFor(w: World, lines: string[]): Promise<Opera
   });
   return startOperator(
     parseOperatorConfig(
-      ['--namespaces', w.ns, '--resync-seconds', '2', '--leader-elect', 'false', '--health-port', '0'],
+      [
+        '--namespaces',
+        [w.ns, ...extraNamespaces].join(','),
+        '--resync-seconds',
+        '2',
+        '--leader-elect',
+        'false',
+        '--health-port',
+        '0',
+      ],
       {},
     ),
     { kc: kubeConfig(), logger: createLogger('debug', sink) },

@@ -271,4 +271,16 @@ async function scenario(client: StarRocksClient, emu: Awaited<ReturnType<typeof 
   const afterChange = await planFor(client, changed, csv.secrets);
   assert.deepEqual(afterChange.plan.drifts, []);
   assert.deepEqual(kinds(afterChange.plan), []);
+
+  // A topic change takes two reconciles: plan shows both stages, and that the new topic starts where the spec says.
+  const oldTopic = csv.job.spec.kafka.topic;
+  const moved = { ...csv.job, spec: { ...csv.job.spec, kafka: { ...csv.job.spec.kafka, topic: `${oldTopic}_v2` } } };
+  const cliMove = await cliPlan(moved, examples[0]!, emu.mysqlPort);
+  assert.equal(cliMove.status, 1, cliMove.stdout);
+  assert.match(
+    cliMove.stdout,
+    /stage 1 \(now\):\n\s+1\. PAUSE ROUTINE LOAD[\s\S]*stage 2 [^\n]*:\n\s+2\. STOP ROUTINE LOAD[\s\S]*3\. CREATE ROUTINE LOAD/,
+  );
+  assert.match(cliMove.stdout, new RegExp(`"kafka_topic" = "${oldTopic}_v2"`));
+  assert.match(cliMove.stdout, new RegExp(`note: .*the topic changed \\(${oldTopic} → ${oldTopic}_v2\\)`));
 }

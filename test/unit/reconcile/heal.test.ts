@@ -373,7 +373,13 @@ const cond = (p: Plan, type: string) => p.status.conditions?.find((c) => c.type 
 test('planner: offset reset is ALTER kafka_partitions + kafka_offsets, then RESUME; skipped count in status and event', () => {
   const o = paused(104, 'be 1 abort task with reason: Broker: Offset out of range', { progress: { '0': '9' } });
   const p = run(o, {
-    kafka: { reachable: true, topicExists: true, partitions: [0], offsets: { '0': { low: 40n, high: 100n } } },
+    kafka: {
+      reachable: true,
+      topicExists: true,
+      partitions: [0],
+      offsets: { '0': { low: 40n, high: 100n } },
+      readAt: new Date(now.getTime() + 1),
+    },
   });
   assert.deepEqual(sqls(p), [
     'ALTER ROUTINE LOAD FOR `db1`.`orders`\nFROM KAFKA\n(\n  "kafka_partitions" = "0",\n  "kafka_offsets" = "40"\n)',

@@ -198,11 +198,13 @@ test('crash after the replacement CREATE: no second CREATE, the new job is recog
     partitions: [0],
     offsets: ['42'],
   };
+  // The replacement carries the consumer group our CREATE gave it (the ownership mark).
   const replacement = observed({
     id: '20001',
     table: 't2',
     jobProperties: { desireTaskConcurrentNum: '1' },
     dataSource: { currentKafkaPartitions: '0' },
+    custom: { 'group.id': 'orders_rlo-uid-1' },
   });
   const p = run({
     spec: { table: 't2', kafka: { ...baseSpec.kafka, partitions: [0] } },
@@ -217,7 +219,7 @@ test('crash after the replacement CREATE: no second CREATE, the new job is recog
 test('a CREATE whose reply was lost is not sent again', () => {
   const p = run({
     status: { pendingOperation: { type: 'create', jobName: 'orders', since: now.toISOString() } },
-    observed: observed({ id: '30001' }),
+    observed: observed({ id: '30001', custom: { 'group.id': 'orders_rlo-uid-1' } }),
   });
   assert.ok(!kinds(p).includes('CREATE'));
   assert.equal(p.status.jobId, '30001');
