@@ -115,7 +115,7 @@ export const starRocksConnectionCrd = crd({
   kind: 'StarRocksConnection',
   plural: 'starrocksconnections',
   singular: 'starrocksconnection',
-  shortNames: ['src'],
+  shortNames: ['rlconn'],
   description: 'How routine-load-operator reaches a StarRocks cluster (FE addresses, credentials, TLS, timeouts).',
   spec: starRocksConnectionSpecSchema,
   status: starRocksConnectionStatusSchema,

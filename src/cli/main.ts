@@ -3,9 +3,10 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, parseOperatorConfig, RUN_HELP } from '../controller/config.ts';
 import { VERSION } from '../version.ts';
+import type { ClusterSource } from './cluster.ts';
 import { ManifestError } from './manifest.ts';
 import { planCommand } from './plan.ts';
-import { renderCommand } from './render.ts';
+import { renderCommand, renderJobs } from './render.ts';
 
 export const HELP = `routine-load-operator ${VERSION}
 Manages StarRocks Routine Load jobs (Kafka → StarRocks) as Kubernetes custom resources.
@@ -14,13 +15,22 @@ Usage:
   routine-load-operator run [options]                     run the operator (see run --help)
   routine-load-operator render -f <manifest>              print the SQL a manifest produces (no cluster needed)
   routine-load-operator plan -f <manifest> --fe <url>...  read the job from a live FE and print what would change
+  routine-load-operator render|plan [-n <namespace>] <job>...
+                                                          the same for RoutineLoadJobs in the cluster: each job's
+                                                          StarRocksConnection (its FEs, TLS, credentials Secret)
+                                                          and Secrets are read with your kubeconfig
   routine-load-operator --help | --version
+
+As a kubectl plugin (installed as kubectl-routineload): kubectl routineload plan -n team-a orders
 
 Options:
   -f, --filename <file>   manifest with RoutineLoadJob documents ("-" reads stdin); Secrets in the same file
                           resolve secret references, otherwise secret values print as ******
-      --fe <url>          (plan) mysql://user@host:port, repeat for several FEs (tried in order)
-                          the password comes from the STARROCKS_PASSWORD environment variable
+  -n, --namespace <ns>    (cluster) namespace of the jobs; default: the kubeconfig context's, else default
+      --kubeconfig <file> (cluster) kubeconfig; default: KUBECONFIG or ~/.kube/config
+      --context <name>    (cluster) kubeconfig context
+      --fe <url>          (plan) mysql://user@host:port, repeat for several FEs (tried in order); from the
+                          cluster it overrides the connection's FEs. The password comes from STARROCKS_PASSWORD
       --timeout <sec>     (plan) connect and query timeout, default 10
   -o, --output <fmt>      text (default) or json
 
@@ -33,6 +43,7 @@ Exit codes (like kubectl diff):
 
 Examples:
   routine-load-operator render -f examples/11-json-ordertest2.yaml
+  kubectl routineload plan -n team-a example-tbl2-ordertest2
   STARROCKS_PASSWORD=... routine-load-operator plan -f job.yaml --fe mysql://root@fe-0:9030 --fe mysql://root@fe-1:9030`;
 
 export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
@@ -50,19 +61,32 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     err.write(`error: unknown command '${cmd}'\n\n${HELP}\n`);
     return 2;
   }
-  let values: { filename?: string; fe?: string[]; output?: string; timeout?: string; help?: boolean };
+  let values: {
+    filename?: string;
+    namespace?: string;
+    kubeconfig?: string;
+    context?: string;
+    fe?: string[];
+    output?: string;
+    timeout?: string;
+    help?: boolean;
+  };
+  let names: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals: names } = parseArgs({
       args: rest,
       options: {
         filename: { type: 'string', short: 'f' },
+        namespace: { type: 'string', short: 'n' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
         fe: { type: 'string', multiple: true },
         output: { type: 'string', short: 'o', default: 'text' },
         timeout: { type: 'string', default: '10' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
     }));
   } catch (e) {
     err.write(`error: ${(e as Error).message}\n\n${HELP}\n`);
@@ -72,36 +96,21 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     out.write(`${HELP}\n`);
     return 0;
   }
-  if (!values.filename) {
-    err.write(`error: ${cmd} needs -f <manifest>\n`);
+  if (!values.filename === (names.length === 0)) {
+    err.write(`error: ${cmd} needs -f <manifest> or the names of RoutineLoadJobs in the cluster (not both)\n`);
     return 2;
   }
+  const cluster = {
+    ...(values.namespace ? { namespace: values.namespace } : {}),
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+    ...(values.context ? { context: values.context } : {}),
+  };
   if (values.output !== 'text' && values.output !== 'json') {
     err.write(`error: --output must be text or json, got ${JSON.stringify(values.output)}\n`);
     return 2;
   }
   try {
-    if (cmd === 'render') return renderCommand(values.filename, values.output, out, err);
-    if (!values.fe || values.fe.length === 0) {
-      err.write('error: plan needs --fe mysql://user@host:port\n');
-      return 2;
-    }
-    const timeout = Number(values.timeout);
-    if (!Number.isFinite(timeout) || timeout <= 0) {
-      err.write('error: --timeout must be a positive number of seconds\n');
-      return 2;
-    }
-    return await planCommand(
-      {
-        file: values.filename,
-        fe: values.fe,
-        output: values.output,
-        timeoutMs: timeout * 1000,
-        password: process.env.STARROCKS_PASSWORD ?? '',
-      },
-      out,
-      err,
-    );
+    return await readCommand(cmd, { ...values, output: values.output }, names, cluster, out, err);
   } catch (e) {
     if (e instanceof ManifestError) {
       err.write(`error: ${e.message}\n`);
@@ -109,6 +118,47 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     }
     throw e;
   }
+}
+
+/** render / plan once the arguments are checked: from a manifest, or from the cluster. */
+async function readCommand(
+  cmd: 'render' | 'plan',
+  values: { filename?: string; fe?: string[]; output: 'text' | 'json'; timeout?: string },
+  names: string[],
+  cluster: ClusterSource,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<number> {
+  if (cmd === 'render') {
+    if (values.filename) return renderCommand(values.filename, values.output, out, err);
+    const { loadFromCluster } = await import('./cluster.ts');
+    const src = await loadFromCluster(names, cluster);
+    try {
+      return renderJobs(src, values.output, out, err);
+    } finally {
+      await src.close();
+    }
+  }
+  if (values.filename && (!values.fe || values.fe.length === 0)) {
+    err.write('error: plan -f needs --fe mysql://user@host:port\n');
+    return 2;
+  }
+  const timeout = Number(values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) {
+    err.write('error: --timeout must be a positive number of seconds\n');
+    return 2;
+  }
+  return await planCommand(
+    {
+      ...(values.filename ? { file: values.filename } : { names, cluster }),
+      fe: values.fe ?? [],
+      output: values.output,
+      timeoutMs: timeout * 1000,
+      password: process.env.STARROCKS_PASSWORD ?? '',
+    },
+    out,
+    err,
+  );
 }
 
 async function runCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
@@ -126,10 +176,13 @@ async function runCommand(args: string[], out: NodeJS.WritableStream, err: NodeJ
   }
   // Loaded here so that render/plan/--help never start Kubernetes clients.
   const { startOperator } = await import('../controller/controller.ts');
-  const operator = await startOperator(cfg);
+  const { createLogger } = await import('../observability/log.ts');
+  // One logger for the operator and this function, so every line on stdout is JSON (no plain-text signal line).
+  const logger = createLogger(cfg.logLevel);
+  const operator = await startOperator(cfg, { logger });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      process.stderr.write(`${signal}: finishing in-flight work and releasing the lease\n`);
+      logger.info({ signal }, 'finishing in-flight work and releasing the lease');
       void operator.stop().then(resolve, resolve);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));

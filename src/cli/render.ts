@@ -1,7 +1,8 @@
-// `render -f <manifest>`: the redacted SQL each RoutineLoadJob produces, or what is wrong with it.
+// `render -f <manifest>` (or `render -n <namespace> <job>...` from the cluster): the redacted SQL each
+// RoutineLoadJob produces, or what is wrong with it.
 import { resolveDesired } from '../reconcile/desired.ts';
 import { renderCreate } from '../starrocks/sql.ts';
-import { loadManifest } from './manifest.ts';
+import { loadManifest, type Manifest } from './manifest.ts';
 
 export function renderCommand(
   file: string,
@@ -9,7 +10,15 @@ export function renderCommand(
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
 ): number {
-  const { jobs, secrets } = loadManifest(file);
+  return renderJobs(loadManifest(file), output, out, err);
+}
+
+export function renderJobs(
+  { jobs, secrets }: Pick<Manifest, 'jobs' | 'secrets'>,
+  output: 'text' | 'json',
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): number {
   const results: Array<{ name: string; sql?: string; problems?: Array<{ field: string; message: string }> }> = [];
   for (const job of jobs) {
     const r = resolveDesired(job, secrets);

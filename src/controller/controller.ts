@@ -7,6 +7,7 @@ import type { RoutineLoadJob } from '../api/routineloadjob.ts';
 import type { StarRocksConnection, StarRocksConnectionStatus } from '../api/starrocksconnection.ts';
 import { KafkaFactsReader } from '../kafka/facts.ts';
 import { type AppLogger, createLogger } from '../observability/log.ts';
+import { RepeatLog, repeatLimited } from '../observability/repeats.ts';
 import { connectionConditions } from '../reconcile/conditions.ts';
 import { classifyError } from '../starrocks/errors.ts';
 import type { OperatorConfig } from './config.ts';
@@ -79,7 +80,11 @@ export async function startOperator(
     if (b64 === undefined) return undefined;
     return { value: Buffer.from(b64, 'base64').toString('utf8'), revision: s?.metadata.resourceVersion ?? '' };
   };
-  const connManager = new ConnectionManager(secrets, { logger });
+  // "FE unreachable, trying the next one" comes once per statement attempt: one line per FE and backoff step.
+  const connManager = new ConnectionManager(secrets, {
+    logger: repeatLimited(logger, new RepeatLog(), (f) => String(f.fe)),
+  });
+  const connWarnings = new RepeatLog();
   const observer = new Observer({ maxAgeMs: cfg.resyncSeconds * 1000 });
   // Kafka is read by the operator itself (partitions, offsets) at most once per topic per resync period.
   const kafkaFacts = new KafkaFactsReader({ maxAgeMs: cfg.resyncSeconds * 1000 });
@@ -171,7 +176,7 @@ export async function startOperator(
     return r.requeueAfterMs ? { requeueAfterMs: r.requeueAfterMs } : undefined;
   };
   const reconcileConnection = (key: string) =>
-    updateConnectionStatus(key, connections, connManager, observer, connWriter, logger);
+    updateConnectionStatus(key, connections, connManager, observer, connWriter, logger, connWarnings);
 
   let resync: NodeJS.Timeout | undefined;
   const startWorking = () => {
@@ -269,6 +274,7 @@ async function updateConnectionStatus(
   observer: Observer,
   writer: KubeWriter,
   logger: AppLogger,
+  warnings: RepeatLog,
 ): Promise<{ requeueAfterMs: number } | undefined> {
   const { namespace: ns, name } = splitKey(key);
   const conn = connections.get(ns ?? 'default', name);
@@ -280,6 +286,8 @@ async function updateConnectionStatus(
   try {
     const client = manager.client(conn);
     const facts = await observer.facts(key, client);
+    const heldBack = warnings.recovered(key);
+    if (heldBack !== undefined) logger.info({ namespace: ns, name, suppressed: heldBack }, 'StarRocks reachable again');
     next = {
       ...prev,
       observedGeneration: gen,
@@ -305,7 +313,8 @@ async function updateConnectionStatus(
           ? 'AccessDenied'
           : 'Unreachable';
     const message = e instanceof Error ? e.message : String(e);
-    logger.warn({ namespace: ns, name, reason }, message);
+    const v = warnings.failure(key, `${reason}:${message}`);
+    if (v) logger.warn({ namespace: ns, name, reason, suppressed: v.suppressed }, message);
     next = {
       ...prev,
       observedGeneration: gen,

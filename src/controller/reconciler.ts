@@ -5,6 +5,7 @@ import type { Condition } from '../api/common.ts';
 import type { RoutineLoadJob, RoutineLoadJobStatus } from '../api/routineloadjob.ts';
 import { jobNameOf } from '../api/routineloadjob.ts';
 import type { StarRocksConnection } from '../api/starrocksconnection.ts';
+import { RepeatLog } from '../observability/repeats.ts';
 import { withJobConditions } from '../reconcile/conditions.ts';
 import { resolveDesired } from '../reconcile/desired.ts';
 import { type Claimant, claimantOf } from '../reconcile/ownership.ts';
@@ -74,8 +75,11 @@ const SLOW_RETRY_MS = 30_000;
 
 export class Reconciler {
   readonly #d: ReconcilerDeps;
+  /** "cannot read StarRocks" per connection, not per job and resync (observability/repeats.ts). */
+  readonly #unreadable: RepeatLog;
   constructor(deps: ReconcilerDeps) {
     this.#d = deps;
+    this.#unreadable = new RepeatLog({ now: () => (deps.now?.() ?? new Date()).getTime() });
   }
 
   async reconcile(job: RoutineLoadJob): Promise<ReconcileResult> {
@@ -119,7 +123,8 @@ export class Reconciler {
     } catch (e) {
       const kind = classifyError(e).kind;
       const message = `cannot read StarRocks: ${errorText(e)}`;
-      d.logger.warn({ ...log, kind }, message);
+      const v = this.#unreadable.failure(connKey, `${kind}:${message}`);
+      if (v) d.logger.warn({ ...log, connection: connKey, kind, suppressed: v.suppressed }, message);
       d.observer.invalidateConnection(connKey);
       const res = await this.#blocked(
         job,
@@ -127,8 +132,12 @@ export class Reconciler {
         kind === 'access-denied' ? 'AccessDenied' : 'StarRocksUnreachable',
         message,
       );
-      return { ...res, error: new Error(message) };
+      // Logged above (or counted): the work queue retries it without a line of its own per job.
+      return { ...res, error: Object.assign(new Error(message), { logged: true }) };
     }
+    const heldBack = this.#unreadable.recovered(connKey);
+    if (heldBack !== undefined)
+      d.logger.info({ connection: connKey, suppressed: heldBack }, 'StarRocks readable again');
 
     const name = jobNameOf(job);
     const { observed, history } = selectJob(observedJobs, name);

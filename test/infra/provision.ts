@@ -1,7 +1,8 @@
-// First-time provisioning of the local test environment: builds kube-apiserver, kubectl and etcd through the Go
-// module proxy and fetches Kafka and Apicurio Registry from Maven Central, all into CACHE_DIR. Every step is
-// skipped when its output is already cached, so a second run takes well under a second.
-import { spawn } from 'node:child_process';
+// First-time provisioning of the local test environment: installs the Debian tools some tests call (the mariadb
+// client, promtool, Lua 5.1), builds kube-apiserver, kubectl and etcd through the Go module proxy and fetches
+// Kafka and Apicurio Registry from Maven Central, all into CACHE_DIR. Every step is skipped when its output is
+// already there, so a second run takes well under a second.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_DIR, INFRA_DIR, paths, VERSIONS } from './config.ts';
@@ -19,7 +20,37 @@ function apicurioJar(): string {
   return join(paths.apicurioHome, 'quarkus-run.jar');
 }
 
+/** Commands tests run, with the Debian package that provides each (README: "Quick start for contributors"). */
+export const SYSTEM_TOOLS: Record<string, string> = {
+  mariadb: 'mariadb-client', // test/integration/emulator/mariadb-cli.test.ts
+  promtool: 'prometheus', // test/unit/packaging/prometheus-rules.test.ts
+  'lua5.1': 'lua5.1', // the Argo CD health and action tests
+};
+
+const onPath = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+export const missingTools = () => Object.keys(SYSTEM_TOOLS).filter((c) => !onPath(c));
+
 export const steps: Step[] = [
+  {
+    name: `system tools ${Object.keys(SYSTEM_TOOLS).join(', ')} (apt-get)`,
+    cached: () => missingTools().length === 0,
+    run: async () => {
+      const pkgs = missingTools().map((c) => SYSTEM_TOOLS[c]!);
+      // Only root can install; anyone else gets the exact command rather than a sudo prompt in a test run.
+      if (process.getuid?.() !== 0)
+        throw new Error(`missing ${pkgs.join(' ')}: run  sudo apt-get install ${pkgs.join(' ')}`);
+      await exec('apt-get', ['update', '-q']);
+      await exec('env', [
+        'DEBIAN_FRONTEND=noninteractive',
+        'apt-get',
+        'install',
+        '-y',
+        '-q',
+        '--no-install-recommends',
+        ...pkgs,
+      ]);
+    },
+  },
   {
     name: `kube-apiserver + kubectl ${VERSIONS.kubernetes} (go build via the module proxy)`,
     cached: () => existsSync(paths.kubeApiserver) && existsSync(paths.kubectl),

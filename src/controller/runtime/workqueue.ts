@@ -249,7 +249,9 @@ export class WorkQueue {
     let result: 'success' | 'error' | 'requeue' | 'requeue_after';
     if (!outcome.ok) {
       result = 'error';
-      this.#log.warn(
+      // A handler that already logged the failure (rate-limited per cause) marks the error `logged`.
+      const level = (outcome.error as { logged?: unknown } | undefined)?.logged === true ? 'debug' : 'warn';
+      this.#log[level](
         { queue: this.name, key, attempt: this.#limiter.numRequeues(key), err: errorText(outcome.error) },
         'handler failed',
       );

@@ -1,4 +1,4 @@
-// The real StarRocks outputs in shared/fixtures and the emulator's output for an equivalent job (same version
+// The real StarRocks outputs in test/data/starrocks and the emulator's output for an equivalent job (same version
 // layout) have the same columns in the same order and parse to the same shapes: same keys in the JSON columns,
 // same kinds of values.
 import assert from 'node:assert/strict';

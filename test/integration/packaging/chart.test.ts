@@ -82,6 +82,11 @@ test('values.schema.json rejects bad values; the templates reject unsafe combina
     [{ resyncSecond: 30 }, /additional properties 'resyncSecond' not allowed/],
     [{ leaderElection: { enabled: 'yes' } }, /enabled/],
     [{ metrics: { prometheusRule: { resumeLoop: { window: 'an hour' } } } }, /window/],
+    [{ resources: { limits: { memory: 'lots' } } }, /memory/],
+    [{ resources: { requests: { cpu: '-1' } } }, /cpu/],
+    [{ resources: { limit: { memory: '1Gi' } } }, /additional properties 'limit' not allowed/],
+    [{ resources: { requests: { 'not a resource': '1' } } }, /not a resource/],
+    [{ namespace: { podSecurity: 'strict' } }, /podSecurity/],
     [{ replicaCount: 2, leaderElection: { enabled: false } }, /needs leaderElection.enabled=true/],
     [{ replicaCount: 1, podDisruptionBudget: { enabled: true } }, /needs replicaCount >= 2/],
     [{ podDisruptionBudget: { enabled: true, minAvailable: 2 } }, /must be below replicaCount/],
@@ -113,7 +118,14 @@ test('defaults: two replicas with leader election, restricted security, probes, 
   for (const crd of byKind(objs, 'CustomResourceDefinition')) {
     assert.equal(crd.metadata.annotations?.['helm.sh/resource-policy'], 'keep');
   }
-  assert.equal(byKind(objs, 'ClusterRole').length, 1, 'all namespaces by default');
+  // All namespaces by default: the operator's ClusterRole, plus the view/edit roles for people (user-roles.test.ts).
+  assert.deepEqual(
+    byKind(objs, 'ClusterRole')
+      .map((o) => o.metadata.name)
+      .sort(),
+    ['rlo-routine-load-operator', 'rlo-routine-load-operator-edit', 'rlo-routine-load-operator-view'],
+  );
+  assert.equal(byKind(objs, 'ClusterRoleBinding').length, 1, 'one binding: only the operator gets a ClusterRole');
   const d = deployment(objs);
   assert.equal(d.spec.replicas, 2);
   const pod = d.spec.template.spec;

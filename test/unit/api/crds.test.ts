@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { renderCrdFiles } from '../../../scripts/gen-crds.ts';
-import { routineLoadJobCrd } from '../../../src/api/crds.ts';
+import { routineLoadJobCrd, starRocksConnectionCrd } from '../../../src/api/crds.ts';
 import { jobNameOf } from '../../../src/api/routineloadjob.ts';
 
 test('the committed CRDs are exactly what src/api generates (run `npm run gen:crds` after changing the API)', () => {
@@ -22,6 +22,31 @@ test('printer columns show State, Table, Topic, Concurrency, Lag, Ready, the rea
   // A blocked update shows in the default view: READY False, REASON UpdateBlocked, STATE still RUNNING.
   assert.equal(cols.find((c) => c.name === 'Reason')?.jsonPath, '.status.conditions[?(@.type=="Ready")].reason');
   assert.equal(all.find((c) => c.name === 'Rejected')?.jsonPath, '.status.statistic.errorRows');
+});
+
+test('short names are ours alone: not those of the StarRocks operator (starrocks.com) or of core kinds', () => {
+  // StarRocks' own operator registers `src` (StarRocksCluster) and `srw` (StarRocksWarehouse); `kubectl get src`
+  // must not depend on which CRD was installed last. Core short names (cs, sc, svc, ...) are likewise off limits.
+  const taken = new Set([
+    'src',
+    'srw',
+    'cs',
+    'cm',
+    'ep',
+    'ev',
+    'ing',
+    'ns',
+    'no',
+    'pv',
+    'pvc',
+    'po',
+    'rc',
+    'sa',
+    'svc',
+  ]);
+  const names = [routineLoadJobCrd, starRocksConnectionCrd].flatMap((c) => c.spec.names.shortNames);
+  assert.deepEqual(names, ['rlj', 'rlconn']);
+  for (const n of names) assert.ok(!taken.has(n), `${n} is taken`);
 });
 
 test('job names default from the resource name, made valid for StarRocks', () => {

@@ -1,4 +1,4 @@
-// JSON columns reproduce the verbatim fixtures (/work/shared/fixtures/starrocks/) byte for byte.
+// JSON columns reproduce the verbatim fixtures (test/data/starrocks/) byte for byte.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gsonMap, hashMapOrder, javaDouble } from '../../emulator/java-json.ts';

@@ -1,4 +1,4 @@
-// Golden: specs equivalent to the real StarRocks outputs in shared/fixtures show no drift when diffed against
+// Golden: specs equivalent to the real StarRocks outputs in test/data/starrocks show no drift when diffed against
 // them, and one changed field shows exactly that field.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -1,12 +1,12 @@
-// Reads the mysql CLI outputs in shared/fixtures/starrocks (vertical `\G` and ASCII-table format) into
+// Reads the mysql CLI outputs in test/data/starrocks (vertical `\G` and ASCII-table format) into
 // column → value records, the shape the client hands to the parsers. `NULL` becomes SQL NULL.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** shared/ sits beside the repository (as on developer machines and in CI); STARROCKS_FIXTURES overrides it. */
+/** In the repository (a fresh clone passes alone; see test/data/starrocks/README.md); STARROCKS_FIXTURES overrides it. */
 export const FIXTURE_DIR =
-  process.env.STARROCKS_FIXTURES ?? fileURLToPath(new URL('../../../../shared/fixtures/starrocks', import.meta.url));
+  process.env.STARROCKS_FIXTURES ?? fileURLToPath(new URL('../../data/starrocks', import.meta.url));
 
 export type Row = Record<string, string | null>;
 
