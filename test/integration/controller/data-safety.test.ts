@@ -12,7 +12,19 @@ import type kafkajs from 'kafkajs';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import type { Operator } from '../../../src/controller/controller.ts';
 import { eventually, kafka, kubeConfig, testEnv, uniqueName } from '../helpers.ts';
-import { createWorld, group, plural, range, startOperatorFor, version, type World } from './fixture.ts';
+import {
+  createWorld,
+  group,
+  jobEvents,
+  namespaceWithConnection,
+  plural,
+  produceOrders,
+  range,
+  topicJob as sharedTopicJob,
+  startOperatorFor,
+  version,
+  type World,
+} from './fixture.ts';
 
 let w: World;
 let operator: Operator;
@@ -41,35 +53,10 @@ async function newTopic(prefix: string, partitions: number): Promise<string> {
   return topic;
 }
 
-/** A job on its own topic with brokers the operator can reach, pinned to every partition, from the beginning. */
-async function topicJob(name: string, partitions: number, spec: Partial<Spec> = {}) {
-  const topic = await newTopic(name, partitions);
-  const base = w.job(name);
-  const job: RoutineLoadJob = {
-    ...base,
-    spec: {
-      ...base.spec,
-      table: 'orders_v2',
-      kafka: { ...base.spec.kafka, brokers: [env.kafka.bootstrap], topic, partitions: range(0, partitions) },
-      autoResume: { initialBackoffSeconds: 1 },
-      ...spec,
-    },
-  };
-  return { topic, job };
-}
-
-async function produce(topic: string, ids: number[], partition?: number) {
-  const p = kafka(env).producer();
-  await p.connect();
-  await p.send({
-    topic,
-    messages: ids.map((id) => ({
-      value: `${id},2020-05-08,Customer ${id},Deutschland,male,${100 + id}`,
-      ...(partition !== undefined ? { partition } : {}),
-    })),
-  });
-  await p.disconnect();
-}
+/** A job on its own topic, pinned to every partition, from the beginning, into orders_v2. */
+const topicJob = (name: string, partitions: number, spec: Partial<Spec> = {}) =>
+  sharedTopicJob(w, name, partitions, { table: 'orders_v2', ...spec });
+const produce = (topic: string, ids: number[], partition?: number) => produceOrders(topic, ids, { partition });
 
 const status = async (name: string) => (await w.get(name))?.status;
 const cond = (s: RoutineLoadJob['status'], type: string) => s?.conditions?.find((c) => c.type === type);
@@ -200,43 +187,12 @@ test('3. offset reset: only the partition Kafka lost is moved; a caught-up parti
   await w.remove('reset');
 });
 
-async function events(name: string, namespace = w.ns) {
-  const list = await kubeConfig().makeApiClient(CoreV1Api).listNamespacedEvent({ namespace });
-  return list.items
-    .filter((e) => e.involvedObject.name === name)
-    .map((e) => ({ reason: e.reason ?? '', message: e.message ?? '', type: e.type ?? '' }));
-}
+const events = (name: string, namespace = w.ns) => jobEvents(namespace, name);
 
 /** A second namespace with its own credentials and connection to the same emulator. */
 async function secondNamespace(): Promise<string> {
   const ns = uniqueName('op2');
-  const kc = kubeConfig();
-  const core = kc.makeApiClient(CoreV1Api);
-  await core.createNamespace({ body: { metadata: { name: ns } } });
-  await core.createNamespacedSecret({
-    namespace: ns,
-    body: { metadata: { name: 'starrocks-credentials' }, stringData: { username: 'root', password: w.password } },
-  });
-  await core.createNamespacedSecret({
-    namespace: ns,
-    body: { metadata: { name: 'kafka-credentials' }, stringData: { password: w.sasl } },
-  });
-  await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    group,
-    version,
-    namespace: ns,
-    plural: 'starrocksconnections',
-    body: {
-      apiVersion: `${group}/${version}`,
-      kind: 'StarRocksConnection',
-      metadata: { name: 'emulator' },
-      spec: {
-        frontends: ['127.0.0.1'],
-        mysqlPort: w.emu.mysqlPort,
-        credentialsSecretRef: { name: 'starrocks-credentials' },
-      },
-    },
-  });
+  await namespaceWithConnection(ns, { password: w.password, sasl: w.sasl, mysqlPort: w.emu.mysqlPort });
   return ns;
 }
 

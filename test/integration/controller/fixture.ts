@@ -3,6 +3,7 @@
 // and edit RoutineLoadJobs and to see what the emulator received.
 import { Writable } from 'node:stream';
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import kafkajs from 'kafkajs';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import { parseOperatorConfig } from '../../../src/controller/config.ts';
 import { type Operator, startOperator } from '../../../src/controller/controller.ts';
@@ -67,33 +68,8 @@ export async function createWorld(): Promise<World> {
   await admin.disconnect();
 
   const kc = kubeConfig(env);
-  const core = kc.makeApiClient(CoreV1Api);
   const objects = kc.makeApiClient(CustomObjectsApi);
-  await core.createNamespace({ body: { metadata: { name: ns } } });
-  await core.createNamespacedSecret({
-    namespace: ns,
-    body: { metadata: { name: 'starrocks-credentials' }, stringData: { username: 'root', password } },
-  });
-  await core.createNamespacedSecret({
-    namespace: ns,
-    body: { metadata: { name: 'kafka-credentials' }, stringData: { password: sasl } },
-  });
-  await objects.createNamespacedCustomObject({
-    group,
-    version,
-    namespace: ns,
-    plural: 'starrocksconnections',
-    body: {
-      apiVersion: `${group}/${version}`,
-      kind: 'StarRocksConnection',
-      metadata: { name: 'emulator' },
-      spec: {
-        frontends: ['127.0.0.1'],
-        mysqlPort: emu.mysqlPort,
-        credentialsSecretRef: { name: 'starrocks-credentials' },
-      },
-    },
-  });
+  await namespaceWithConnection(ns, { password, sasl, mysqlPort: emu.mysqlPort });
 
   const statements = (jobName: string) =>
     emu
@@ -216,3 +192,95 @@ export async function startOperatorFor(w: World, lines: string[], extraNamespace
 }
 
 export const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+
+/** A namespace with the StarRocks and Kafka credential Secrets and a StarRocksConnection `emulator`. */
+export async function namespaceWithConnection(
+  ns: string,
+  o: { password: string; sasl: string; mysqlPort: number },
+): Promise<void> {
+  const kc = kubeConfig();
+  const core = kc.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name: ns } } });
+  await core.createNamespacedSecret({
+    namespace: ns,
+    body: { metadata: { name: 'starrocks-credentials' }, stringData: { username: 'root', password: o.password } },
+  });
+  await core.createNamespacedSecret({
+    namespace: ns,
+    body: { metadata: { name: 'kafka-credentials' }, stringData: { password: o.sasl } },
+  });
+  await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+    group,
+    version,
+    namespace: ns,
+    plural: 'starrocksconnections',
+    body: {
+      apiVersion: `${group}/${version}`,
+      kind: 'StarRocksConnection',
+      metadata: { name: 'emulator' },
+      spec: {
+        frontends: ['127.0.0.1'],
+        mysqlPort: o.mysqlPort,
+        credentialsSecretRef: { name: 'starrocks-credentials' },
+      },
+    },
+  });
+}
+
+/** A job of the world on its own topic, with brokers the operator can reach (so it reads Kafka facts too). */
+export async function topicJob(
+  w: World,
+  name: string,
+  partitions: number,
+  spec: Partial<RoutineLoadJob['spec']> = {},
+  bootstrap = testEnv().kafka.bootstrap,
+): Promise<{ topic: string; job: RoutineLoadJob }> {
+  const topic = uniqueName(name);
+  const a = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING }).admin();
+  await a.connect();
+  await a.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  await a.disconnect();
+  const base = w.job(name);
+  const job: RoutineLoadJob = {
+    ...base,
+    spec: {
+      ...base.spec,
+      kafka: { ...base.spec.kafka, brokers: [bootstrap], topic, partitions: range(0, partitions) },
+      autoResume: { initialBackoffSeconds: 1 },
+      ...spec,
+    },
+  };
+  return { topic, job };
+}
+
+/** Numbered order messages (CSV, as the world's tables take them), to a partition or spread by Kafka. */
+export async function produceOrders(
+  topic: string,
+  ids: number[],
+  o: { bootstrap?: string; partition?: number | undefined } = {},
+): Promise<void> {
+  const p = new kafkajs.Kafka({
+    brokers: [o.bootstrap ?? testEnv().kafka.bootstrap],
+    logLevel: kafkajs.logLevel.NOTHING,
+  }).producer();
+  await p.connect();
+  await p.send({
+    topic,
+    messages: ids.map((id) => ({
+      value: `${id},2020-05-08,Customer ${id},Deutschland,male,${100 + id}`,
+      ...(o.partition !== undefined ? { partition: o.partition } : {}),
+    })),
+  });
+  await p.disconnect();
+}
+
+/** The events recorded for one object. */
+export async function jobEvents(
+  namespace: string,
+  name: string,
+): Promise<Array<{ reason: string; message: string; type: string }>> {
+  const list = await kubeConfig().makeApiClient(CoreV1Api).listNamespacedEvent({ namespace });
+  return list.items
+    .filter((e) => e.involvedObject.name === name)
+    .map((e) => ({ reason: e.reason ?? '', message: e.message ?? '', type: e.type ?? '' }));
+}

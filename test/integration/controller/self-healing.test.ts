@@ -5,12 +5,20 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
-import kafkajs from 'kafkajs';
+import type kafkajs from 'kafkajs';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import type { Operator } from '../../../src/controller/controller.ts';
-import { eventually, kafka, kubeConfig, testEnv, uniqueName } from '../helpers.ts';
+import { eventually, kafka, kubeConfig, testEnv } from '../helpers.ts';
 import { type DedicatedKafka, startDedicatedKafka } from '../support/kafka-broker.ts';
-import { createWorld, range, startOperatorFor, type World } from './fixture.ts';
+import {
+  createWorld,
+  jobEvents,
+  produceOrders,
+  range,
+  topicJob as sharedTopicJob,
+  startOperatorFor,
+  type World,
+} from './fixture.ts';
 
 let w: World;
 let operator: Operator;
@@ -33,48 +41,10 @@ after(async () => {
 
 type Spec = RoutineLoadJob['spec'];
 
-/** A job on its own topic, with brokers the operator can reach (so it reads Kafka facts too). */
-async function topicJob(
-  name: string,
-  partitions: number,
-  spec: Partial<Spec> = {},
-  bootstrap = env.kafka.bootstrap,
-): Promise<{ topic: string; job: RoutineLoadJob }> {
-  const topic = uniqueName(name);
-  const a = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING }).admin();
-  await a.connect();
-  await a.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
-  await a.disconnect();
-  const base = w.job(name);
-  const job: RoutineLoadJob = {
-    ...base,
-    spec: {
-      ...base.spec,
-      kafka: {
-        ...base.spec.kafka,
-        brokers: [bootstrap],
-        topic,
-        partitions: range(0, partitions),
-      },
-      autoResume: { initialBackoffSeconds: 1 },
-      ...spec,
-    },
-  };
-  return { topic, job };
-}
-
-async function produce(topic: string, ids: number[], bootstrap = env.kafka.bootstrap, partition?: number) {
-  const p = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING }).producer();
-  await p.connect();
-  await p.send({
-    topic,
-    messages: ids.map((id) => ({
-      value: `${id},2020-05-08,Customer ${id},Deutschland,male,${100 + id}`,
-      ...(partition !== undefined ? { partition } : {}),
-    })),
-  });
-  await p.disconnect();
-}
+const topicJob = (name: string, partitions: number, spec: Partial<Spec> = {}, bootstrap = env.kafka.bootstrap) =>
+  sharedTopicJob(w, name, partitions, spec, bootstrap);
+const produce = (topic: string, ids: number[], bootstrap = env.kafka.bootstrap, partition?: number) =>
+  produceOrders(topic, ids, { bootstrap, partition });
 
 const status = async (name: string) => (await w.get(name))?.status;
 const cond = (s: RoutineLoadJob['status'], type: string) => s?.conditions?.find((c) => c.type === type);
@@ -82,12 +52,7 @@ const emuJob = (name: string) =>
   w.emu.jobs().find((j) => j.name === name && !['STOPPED', 'CANCELLED'].includes(j.state));
 const count = (verbs: string[], v: string) => verbs.filter((x) => x === v).length;
 
-async function events(name: string): Promise<Array<{ reason: string; message: string; type: string }>> {
-  const list = await kubeConfig().makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: w.ns });
-  return list.items
-    .filter((e) => e.involvedObject.name === name)
-    .map((e) => ({ reason: e.reason ?? '', message: e.message ?? '', type: e.type ?? '' }));
-}
+const events = (name: string) => jobEvents(w.ns, name);
 
 async function waitState(name: string, state: string, timeoutMs = 60_000) {
   return eventually(
