@@ -91,7 +91,7 @@ export function asSqlError(fe: FrontEnd, e: unknown): SqlError {
 /** Parses and executes one statement (no network); throws SqlError. For unit tests and tools. */
 export function runSql(fe: FrontEnd, executor: StatementExecutor, session: Session, sql: string): ExecResult {
   try {
-    const [first] = parseStatements(sql);
+    const [first] = parseStatements(sql, { dialect: fe.profile.sql });
     session.currentStatement = first?.text ?? sql;
     return executor.execute((first as { statement: Statement }).statement, session);
   } catch (e) {

@@ -161,7 +161,7 @@ export async function startMysqlServer(fe: FrontEnd, port: number): Promise<Mysq
         const multi = Boolean((conn.clientHelloReply?.clientFlags ?? 0) & CLIENT_MULTI_STATEMENTS);
         let statements: ReturnType<typeof parseStatements>;
         try {
-          statements = parseStatements(sql, { multiStatements: multi });
+          statements = parseStatements(sql, { multiStatements: multi, dialect: fe.profile.sql });
         } catch (e) {
           const rec = fe.recordStatement(session, sql.trim());
           const err = toSqlError(e);

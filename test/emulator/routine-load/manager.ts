@@ -312,7 +312,9 @@ export class RoutineLoadManager {
     if (load.columnSeparator !== undefined) d.columnSeparator = load.columnSeparator;
     if (load.rowDelimiter !== undefined) d.rowDelimiter = load.rowDelimiter;
     if (load.columns) d.columns = load.columns;
+    if (load.columnDescs) d.columnDescs = load.columnDescs;
     if (load.where !== undefined) d.where = load.where;
+    if (load.whereExpr) d.whereExpr = load.whereExpr;
     if (load.partitions) d.partitions = load.partitions;
     return d;
   }

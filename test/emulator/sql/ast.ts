@@ -1,5 +1,6 @@
 // Statement shapes produced by the parser. Expressions that the data library evaluates (COLUMNS items, load WHERE,
 // SELECT WHERE) are kept as source text; SHOW filters use the small predicate tree below.
+import type { ColumnDesc, SrExpr } from './expr-ast.ts';
 
 export interface QualifiedName {
   db?: string;
@@ -20,8 +21,12 @@ export interface ColumnSpec {
 export interface LoadProperties {
   columnSeparator?: string;
   rowDelimiter?: string;
+  /** Each COLUMNS item's source text, in input order. */
   columns?: string[];
+  /** The COLUMNS list as StarRocks stores it: plain names first, then assignments (printing reference R9). */
+  columnDescs?: ColumnDesc[];
   where?: string;
+  whereExpr?: SrExpr;
   partitions?: { temporary: boolean; names: string[] };
 }
 
