@@ -19,6 +19,8 @@ export const RESERVED = new Set(
  * `informationFunctionExpression`, `specialDateTimeExpression`), e.g. IF(a, b, c), LEFT(s, 2), MOD(a, 2).
  */
 export const RESERVED_FUNCTIONS = new Set([
+  // add(a, b) is a function call (printing reference row 87) although ADD is reserved.
+  'ADD',
   'CHAR',
   'IF',
   'LEFT',
