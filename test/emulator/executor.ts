@@ -211,6 +211,8 @@ export class StatementExecutor {
         return rowsResult(['Job', 'Create Job'], m.showCreate(stmt, session));
       case 'show_backends':
         return rowsResult(fe.profile.showBackendsColumns, fe.backends.rows(fe.profile, formatTime));
+      case 'sync':
+        return OK;
       case 'admin_show_config':
         return rowsResult(['Key', 'AliasNames', 'Value', 'Type', 'IsMutable', 'Comment'], fe.config.rows(stmt.like));
       case 'admin_set_config':

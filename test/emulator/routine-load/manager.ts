@@ -509,6 +509,8 @@ function checkShowColumns(p: Predicate, errors: FrontEnd['errors']): void {
     case 'not':
       checkShowColumns(p.operand, errors);
       return;
+    case 'unsupported':
+      throw errors.analysis(p.message);
     default:
       if (!SHOW_FILTER_COLUMNS.has(p.column.toLowerCase())) {
         throw errors.analysis(`Column \`${p.column}\` is not allowed in \`where\` clause`);
@@ -552,6 +554,8 @@ export function evalPredicate(p: Predicate, get: (column: string) => string | nu
       return evalPredicate(p.left, get) || evalPredicate(p.right, get);
     case 'not':
       return !evalPredicate(p.operand, get);
+    case 'unsupported':
+      return false;
     case 'like': {
       const v = get(p.column);
       return v !== null && likeToRegExp(p.pattern, true).test(String(v)) !== p.negated;

@@ -38,7 +38,9 @@ export type Predicate =
   | { kind: 'like'; column: string; pattern: string; negated: boolean }
   | { kind: 'in'; column: string; values: (string | number)[]; negated: boolean }
   | { kind: 'and' | 'or'; left: Predicate; right: Predicate }
-  | { kind: 'not'; operand: Predicate };
+  | { kind: 'not'; operand: Predicate }
+  /** Parsed (the grammar takes any expression) but not a filter the show code evaluates: an analysis error. */
+  | { kind: 'unsupported'; message: string };
 
 export interface OrderItem {
   column: string;
@@ -113,5 +115,6 @@ export type Statement =
   | { type: 'show_routine_load_task'; fromDb?: string; where?: Predicate }
   | { type: 'show_create_routine_load'; job: QualifiedName }
   | { type: 'show_backends' }
+  | { type: 'sync' }
   | { type: 'admin_show_config'; like?: string }
   | { type: 'admin_set_config'; properties: Property[] };

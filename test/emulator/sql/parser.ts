@@ -150,14 +150,15 @@ class Parser {
   expectPunct(p: string): void {
     if (!this.acceptPunct(p)) this.fail([`'${p}'`]);
   }
-  identifier(what = 'identifier'): string {
+  identifier(_what = 'identifier'): string {
     const t = this.peek();
     // A reserved word names something only in backquotes (`order`, `partition`).
     if ((t.kind === 'ident' && !isReserved(t.value)) || t.kind === 'quoted') {
       this.next();
       return t.value;
     }
-    return this.fail([what]);
+    // StarRocks's wording for a missing or reserved name, whatever the name is for.
+    return this.fail(['a legal identifier']);
   }
   qualifiedName(): QualifiedName {
     const first = this.identifier();
@@ -273,6 +274,10 @@ class Parser {
         return this.insert();
       case 'ADMIN':
         return this.admin();
+      case 'SYNC':
+        // Waits for metadata to reach this FE; one FE here, so nothing to wait for.
+        this.next();
+        return { type: 'sync' };
       default:
         return this.fail(['CREATE', 'DROP', 'ALTER', 'SHOW', 'SELECT', 'INSERT', 'PAUSE', 'RESUME', 'STOP']);
     }
@@ -543,7 +548,12 @@ class Parser {
   /** SHOW … WHERE: the full expression grammar, then narrowed to what the show filter evaluates. */
   private showPredicate(): Predicate {
     const { expr } = this.expression();
-    return toPredicate(expr);
+    try {
+      return toPredicate(expr);
+    } catch (e) {
+      if (e instanceof AnalysisError) return { kind: 'unsupported', message: e.message };
+      throw e;
+    }
   }
 
   /** SHOW … ORDER BY takes expressions; only column names order rows (other items are accepted, ignored). */
