@@ -10,6 +10,8 @@ export interface Table {
   keyColumns: string[];
   columns: ColumnDef[];
   comment: string;
+  /** Partition names of a PARTITION BY table; absent: the single partition named after the table. */
+  partitions?: string[];
   rows: Row[];
   /** Row index by key, for AGGREGATE / UNIQUE / PRIMARY KEY tables. */
   keyIndex: Map<string, number>;

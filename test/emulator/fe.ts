@@ -195,6 +195,7 @@ export class FrontEnd {
           keyColumns: t.keyColumns,
           columns: t.columns,
           comment: t.comment,
+          ...(t.partitions ? { partitions: t.partitions } : {}),
           rows: t.rows,
         })),
       })),

@@ -173,7 +173,17 @@ export async function startMysqlServer(fe: FrontEnd, port: number): Promise<Mysq
           const rec = fe.recordStatement(session, text);
           try {
             session.currentStatement = text;
-            respond(executor.execute(statement, session), i < statements.length - 1);
+            const result = executor.execute(statement, session);
+            if (result.kind === 'rows' && result.delayMs && statements.length === 1) {
+              // SELECT sleep(n): answer later; the client sends nothing on this connection meanwhile.
+              answered = false;
+              pending = setTimeout(() => {
+                respond(result, false);
+                done();
+              }, result.delayMs);
+              return;
+            }
+            respond(result, i < statements.length - 1);
           } catch (e) {
             const err = toSqlError(e);
             rec.error = { code: err.code, sqlState: err.sqlState, message: err.message };
@@ -186,9 +196,14 @@ export async function startMysqlServer(fe: FrontEnd, port: number): Promise<Mysq
       } catch (e) {
         if (!(e instanceof StopBatch)) writeErr(conn, new SqlError(1105, 'HY000', String((e as Error).message ?? e)));
       } finally {
-        done();
+        if (answered) done();
+        answered = true;
       }
     };
+    // A deferred answer (sleep) is pending; cleared if the client goes away.
+    let answered = true;
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    conn.stream.on('close', () => clearTimeout(pending));
 
     const toSqlError = (e: unknown): SqlError => asSqlError(fe, e);
 

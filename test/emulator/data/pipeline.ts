@@ -27,6 +27,7 @@ import {
 } from './contract.ts';
 import { parseCsv } from './csv.ts';
 import { type EvalContext, type Expr, evaluate, parseExpression, referencedColumns, renderExpression } from './expr.ts';
+import { toEvalExpr } from './from-sr.ts';
 import { decodeJsonMessage, fieldsByName, fieldsByPaths, type JsonRecord } from './json.ts';
 import { type JsonPathStep, parseJsonPath } from './json-path.ts';
 import { formatDateTime, isValidTimeZone, wallClock } from './time.ts';
@@ -89,7 +90,7 @@ export function renderWhereForShow(where: string | undefined): string {
 }
 
 /** A decoded source row: field values by source position, or why the row is rejected. */
-type SourceRow = { raw: string; values: unknown[] } | { raw: string; error: string };
+type SourceRow = { raw: string; values: unknown[] } | { raw: string; error: string; fatal?: boolean };
 
 interface ColumnPlan {
   col: ColumnDef;
@@ -109,7 +110,9 @@ export function createPipeline(spec: LoadSpec, table: ColumnDef[]): RowPipeline 
   const tableByName = new Map(table.map((c) => [c.name.toLowerCase(), c]));
   const columnTypes = Object.fromEntries(table.map((c) => [c.name, c.type]));
 
-  const mappings = (spec.columns ?? []).map((item) => parseColumnMapping(item, columnTypes));
+  const mappings: ColumnMapping[] = spec.parsedColumns
+    ? spec.parsedColumns.map((d) => (d.expr ? { name: d.name, expr: toEvalExpr(d.expr) } : { name: d.name }))
+    : (spec.columns ?? []).map((item) => parseColumnMapping(item, columnTypes));
   const seen = new Set<string>();
   for (const m of mappings) {
     if (seen.has(m.name.toLowerCase())) throw new LoadSpecError(`Duplicate column: ${m.name}`);
@@ -133,9 +136,10 @@ export function createPipeline(spec: LoadSpec, table: ColumnDef[]): RowPipeline 
   }
 
   let where: Expr | undefined;
-  if (spec.where !== undefined && spec.where.trim() !== '') {
-    const whereText = spec.where;
-    where = asLoadSpecError(() => parseExpression(whereText, { columnTypes }));
+  if (spec.parsedWhere || (spec.where !== undefined && spec.where.trim() !== '')) {
+    const whereText = spec.where ?? '';
+    const parsed = spec.parsedWhere;
+    where = parsed ? toEvalExpr(parsed) : asLoadSpecError(() => parseExpression(whereText, { columnTypes }));
     for (const ref of referencedColumns(where)) {
       if (!tableByName.has(ref.toLowerCase()) && !sourceIndex.has(ref.toLowerCase())) {
         throw new LoadSpecError(`unknown reference column in where predicate, reference=${ref}`);
@@ -197,6 +201,7 @@ export function createPipeline(spec: LoadSpec, table: ColumnDef[]): RowPipeline 
         for (const src of await decode(message)) {
           result.total++;
           if ('error' in src) {
+            if ('fatal' in src && src.fatal) return { ...result, rows: [], fatal: src.error };
             reject({ reason: src.error, raw: src.raw });
             continue;
           }
@@ -242,7 +247,11 @@ function sourceDecoder(spec: LoadSpec, sourceNames: string[]): (message: Buffer)
     }
     case 'json': {
       const jsonRoot = spec.jsonRoot && spec.jsonRoot.trim() !== '' ? parseJsonPath(spec.jsonRoot) : undefined;
-      const opts = { stripOuterArray: spec.stripOuterArray, ...(jsonRoot ? { jsonRoot } : {}) };
+      const opts = {
+        stripOuterArray: spec.stripOuterArray,
+        fatalParseErrors: spec.fatalParseErrors === true,
+        ...(jsonRoot ? { jsonRoot } : {}),
+      };
       return (message) => decodeJsonMessage(message.toString('utf8'), opts).map(fieldsOf);
     }
     case 'avro': {

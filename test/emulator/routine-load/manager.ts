@@ -1,6 +1,7 @@
 // The FE's RoutineLoadMgr: CREATE / ALTER / PAUSE / RESUME / STOP, job lookup, the state machine (§2.1) and
 // SHOW ROUTINE LOAD [TASK]. Scheduling and task execution live in scheduler.ts / task-executor.ts.
 import { randomUUID } from 'node:crypto';
+import type { Table } from '../catalog.ts';
 import { type LoadSpec, LoadSpecError } from '../data/contract.ts';
 import { createPipeline } from '../data/index.ts';
 import type { FrontEnd, Session } from '../fe.ts';
@@ -21,6 +22,7 @@ import {
 } from './job.ts';
 import { validateJobProperties, validateKafkaSource } from './properties.ts';
 import { type Cell, formatTime, showRoutineLoadRow, showTaskRow } from './render.ts';
+import { showCreateText } from './show-create.ts';
 
 type Stmt<T extends Statement['type']> = Extract<Statement, { type: T }>;
 
@@ -163,6 +165,7 @@ export class RoutineLoadManager {
       rowDelimiter: job.load.rowDelimiter ?? '\n',
       trimSpace: prop('trim_space') === 'true',
       stripOuterArray: prop('strip_outer_array') === 'true',
+      fatalParseErrors: this.fe.profile.pauseOnFatalParseError,
       strictMode: prop('strict_mode') === 'true',
       timezone: prop('timezone') ?? 'Asia/Shanghai',
     };
@@ -187,6 +190,9 @@ export class RoutineLoadManager {
     if (root) spec.jsonRoot = root;
     if (job.load.columns) spec.columns = job.load.columns;
     if (job.load.where) spec.where = job.load.where;
+    // Jobs from an image written before the FE kept parse trees fall back to the texts.
+    if (job.load.columnDescs) spec.parsedColumns = job.load.columnDescs;
+    if (job.load.whereExpr) spec.parsedWhere = job.load.whereExpr;
     if (job.schemaRegistryUrl) spec.schemaRegistryUrl = this.effectiveRegistryUrl(job.schemaRegistryUrl);
     return spec;
   }
@@ -224,7 +230,7 @@ export class RoutineLoadManager {
     }
     const table = db.tables.get(stmt.table);
     if (!table) throw errors.unknownTable(stmt.table);
-    this.checkLoadPartitions(stmt.load, table.name);
+    this.checkLoadPartitions(stmt.load, table);
     if (this.jobsNamed(dbName, stmt.job.name).some((j) => !FINAL_STATES.has(j.state))) {
       throw errors.ddl(`Name ${stmt.job.name} already used in db ${dbName}`);
     }
@@ -319,10 +325,13 @@ export class RoutineLoadManager {
     return d;
   }
 
-  private checkLoadPartitions(load: LoadProperties, tableName: string): void {
-    // Unpartitioned tables have a single partition named after the table.
+  private checkLoadPartitions(load: LoadProperties, table: Table): void {
+    // Unpartitioned tables have a single partition named after the table; no table has temporary partitions here.
+    const existing = table.partitions ?? [table.name];
     for (const p of load.partitions?.names ?? []) {
-      if (p !== tableName || load.partitions?.temporary) throw this.fe.errors.analysis(`Partition ${p} does not exist`);
+      if (!existing.includes(p) || load.partitions?.temporary) {
+        throw this.fe.errors.analysis(`Partition ${p} does not exist`);
+      }
     }
   }
 
@@ -367,7 +376,7 @@ export class RoutineLoadManager {
 
     const load: LoadDesc = { ...job.load, ...this.loadDesc(stmt.load) };
     const table = this.fe.catalog.getDbById(job.dbId)?.tables.get(job.tableName);
-    if (stmt.load.partitions) this.checkLoadPartitions(stmt.load, job.tableName);
+    if (stmt.load.partitions && table) this.checkLoadPartitions(stmt.load, table);
     const props = job.props.map(([k, v]) => [k, v] as [string, string]);
     for (const [k, v] of jp.props) setPropOn(props, k, v);
     if (table)
@@ -470,7 +479,7 @@ export class RoutineLoadManager {
     const db = this.dbName(session, stmt.job.db);
     const job = this.jobsNamed(db, stmt.job.name)[0];
     if (!job) throw this.fe.errors.showJobNotFound(stmt.job.name, db, false);
-    return [[job.name, job.originStatement]];
+    return [[job.name, showCreateText(job, this.fe.profile)]];
   }
 }
 

@@ -79,6 +79,21 @@ export class TaskExecutor {
     if (toOtherMsg) this.fe.manager.setOtherMsg(job, `[task id: ${task.id}] [txn id: ${task.txnId}] ${msg}`);
   }
 
+  /**
+   * A fatal parse error fails the task without committing: OtherMsg shows it, and the job either pauses
+   * (pause_on_fatal_parse_error) or stays RUNNING and retries the same offsets (StarRocks's
+   * test_pause_on_fatal_parse_error).
+   */
+  private fatalParseError(job: Job, task: Task, error: string, interval: number): void {
+    job.stats.abortedTaskNum++;
+    this.taskMessage(job, task, error, true);
+    if (job.props.find(([k]) => k === 'pause_on_fatal_parse_error')?.[1] === 'true') {
+      this.pause(job, ErrCode.TASKS_ABORT, error);
+      return;
+    }
+    task.notBefore = Date.now() + interval;
+  }
+
   private pause(job: Job, code: number, msg: string): void {
     this.fe.manager.updateState(job, 'PAUSED', { code, msg });
   }
@@ -206,6 +221,10 @@ export class TaskExecutor {
       const values = batch.flatMap((b) => b.messages.map((m) => m.value));
       const result = await pipeline.process(values);
       if (stale()) return;
+      if (result.fatal) {
+        this.fatalParseError(job, task, result.fatal, interval);
+        return;
+      }
 
       // max_filter_ratio: the BE aborts the txn; nothing of this batch is committed (§2.3).
       const considered = result.total - result.unselected;

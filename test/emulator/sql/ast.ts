@@ -66,6 +66,8 @@ export type Statement =
       keysType: KeysType;
       keys: string[];
       comment?: string;
+      /** PARTITION BY RANGE/LIST partition names; absent: one partition named after the table. */
+      partitions?: string[];
     }
   | { type: 'drop_table'; table: QualifiedName; ifExists: boolean }
   | { type: 'describe'; table: QualifiedName }

@@ -307,6 +307,7 @@ class Parser {
     let keysType: KeysType = 'DUPLICATE';
     let keys: string[] | undefined;
     let comment: string | undefined;
+    let partitions: string[] | undefined;
     const clauseStarts = new Set([
       'ENGINE',
       'DUPLICATE',
@@ -333,7 +334,12 @@ class Parser {
         keys = this.identifierList();
       } else if (this.acceptKeyword('COMMENT')) {
         comment = this.stringLiteral();
-      } else if (this.isKeyword('PARTITION') || this.isKeyword('DISTRIBUTED') || this.isKeyword('ORDER')) {
+      } else if (this.isKeyword('PARTITION')) {
+        const from = this.pos;
+        this.next();
+        this.skipClause(clauseStarts);
+        partitions = this.partitionDefinitions(from, this.pos);
+      } else if (this.isKeyword('DISTRIBUTED') || this.isKeyword('ORDER')) {
         this.next();
         this.skipClause(clauseStarts);
       } else if (this.acceptKeyword('PROPERTIES')) {
@@ -351,7 +357,20 @@ class Parser {
       keys: keys ?? [first.name],
     };
     if (comment !== undefined) stmt.comment = comment;
+    if (partitions) stmt.partitions = partitions;
     return stmt;
+  }
+
+  /** Names of `PARTITION <name> VALUES …` inside a PARTITION BY RANGE/LIST clause (tokens from..to). */
+  private partitionDefinitions(from: number, to: number): string[] {
+    const names: string[] = [];
+    for (let i = from + 1; i + 2 < to; i++) {
+      const [kw, name, values] = [this.tokens[i], this.tokens[i + 1], this.tokens[i + 2]] as [Token, Token, Token];
+      const isPartition = kw.kind === 'ident' && kw.value.toUpperCase() === 'PARTITION';
+      const isValues = values.kind === 'ident' && values.value.toUpperCase() === 'VALUES';
+      if (isPartition && isValues && (name.kind === 'ident' || name.kind === 'quoted')) names.push(name.value);
+    }
+    return names;
   }
 
   private columnDef(): ColumnSpec {

@@ -66,7 +66,9 @@ function report(results: { c: SqlCase; verdicts: StepVerdict[] }[]): void {
     const failed = verdicts.filter((v) => !v.ok);
     const ok = failed.length === 0;
     const reason = NOT_MODELLED[c.name];
-    console.log(`${ok ? 'PASS' : 'FAIL'} ${c.name} (${c.file}): ${verdicts.length - failed.length}/${verdicts.length} steps${!ok && reason ? ` — not modelled: ${reason}` : ''}`);
+    console.log(
+      `${ok ? 'PASS' : 'FAIL'} ${c.name} (${c.file}): ${verdicts.length - failed.length}/${verdicts.length} steps${!ok && reason ? ` — not modelled: ${reason}` : ''}`,
+    );
     for (const f of failed) console.log(`    ✗ ${f.step.slice(0, 100)}\n      ${String(f.detail).slice(0, 600)}`);
     if (ok) passed++;
     else if (!reason) unexpected.push(c.name);

@@ -56,7 +56,9 @@ function queryOn(conn: mysql.Connection): Query {
 function compare(step: Step & { kind: 'sql' }, expected: string[], actual: string[]): string | undefined {
   const want = expected.join('\n');
   if (want.startsWith('[REGEX]')) {
-    return new RegExp(want.slice(7)).test(actual.join('\n')) ? undefined : `no match for ${want} in ${actual.join('\n')}`;
+    return new RegExp(want.slice(7)).test(actual.join('\n'))
+      ? undefined
+      : `no match for ${want} in ${actual.join('\n')}`;
   }
   const a = [...actual].join('\n').split('\n');
   const e = [...expected];
@@ -64,7 +66,9 @@ function compare(step: Step & { kind: 'sql' }, expected: string[], actual: strin
     a.sort();
     e.sort();
   }
-  return JSON.stringify(a) === JSON.stringify(e) ? undefined : `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
+  return JSON.stringify(a) === JSON.stringify(e)
+    ? undefined
+    : `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }
 
 async function runSql(step: Step & { kind: 'sql' }, query: Query, subs: Substitutions): Promise<StepVerdict> {

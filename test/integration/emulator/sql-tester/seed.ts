@@ -46,7 +46,11 @@ export async function seedTopics(env: TestEnv, seeds: TopicSeed[]): Promise<void
     const existing = new Set(await admin.listTopics());
     const fresh = seeds.filter((t) => !existing.has(t.topic));
     await admin.createTopics({
-      topics: fresh.map((t) => ({ topic: t.topic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] })),
+      topics: fresh.map((t) => ({
+        topic: t.topic,
+        numPartitions: 1,
+        configEntries: [{ name: 'retention.ms', value: '-1' }],
+      })),
       waitForLeaders: true,
     });
     for (const t of fresh) await producer.send({ topic: t.topic, messages: await values(env, t) });
