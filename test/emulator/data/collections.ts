@@ -15,13 +15,22 @@ export function isMap(v: Value): v is MapValue {
   return Array.isArray(v) && (v as Partial<MapValue>)[MAP_TAG] === true;
 }
 
-function jsonOf(v: Value): unknown {
-  if (typeof v !== 'string') return undefined;
+function tryJson(s: string): unknown {
   try {
-    return parseJsonText(v);
+    return parseJsonText(s);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The JSON document of a value: JSON text, or an array a JSON source field gave (its elements arrive as JSON text
+ * for objects and arrays, as plain strings otherwise).
+ */
+function jsonOf(v: Value): unknown {
+  if (typeof v === 'string') return tryJson(v);
+  if (Array.isArray(v) && !isMap(v)) return v.map((x) => (typeof x === 'string' ? (tryJson(x) ?? x) : x));
+  return undefined;
 }
 
 /** parse_json(s): the JSON text normalised; NULL when `s` is not JSON. */

@@ -66,7 +66,10 @@ export class TaskExecutor {
   private pipelineFor(job: Job): RowPipeline | undefined {
     const table = this.fe.catalog.getDbById(job.dbId)?.tables.get(job.tableName);
     if (!table || table.id !== job.tableId) return undefined;
-    const key = JSON.stringify([job.load, job.props, job.schemaRegistryUrl, table.id]);
+    // The load's parse trees hold bigint literals, which JSON.stringify does not take as they are.
+    const key = JSON.stringify([job.load, job.props, job.schemaRegistryUrl, table.id], (_k, v) =>
+      typeof v === 'bigint' ? `${v}n` : v,
+    );
     const cached = this.pipelines.get(job);
     if (cached?.key === key) return cached.pipeline;
     const pipeline = this.fe.manager.checkPipeline(job, table.columns);
