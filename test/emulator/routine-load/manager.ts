@@ -20,6 +20,7 @@ import {
   setProgress,
   type Task,
 } from './job.ts';
+import { castSlotRefs, syntheticStatement } from './origin-statement.ts';
 import { validateJobProperties, validateKafkaSource } from './properties.ts';
 import { type Cell, formatTime, showRoutineLoadRow, showTaskRow } from './render.ts';
 import { showCreateText } from './show-create.ts';
@@ -398,7 +399,8 @@ export class RoutineLoadManager {
       }
     }
 
-    // All checks passed: apply.
+    // All checks passed: apply. castSlotRef rewrites the new WHERE tree in place (§6, row 11).
+    if (stmt.load.whereExpr) load.whereExpr = castSlotRefs(stmt.load.whereExpr);
     job.load = load;
     job.props = props;
     if (jp.desiredConcurrentNum !== undefined) job.desiredConcurrentNum = jp.desiredConcurrentNum;
@@ -418,6 +420,8 @@ export class RoutineLoadManager {
     src.partitions?.forEach((p, i) => {
       setProgress(job, p, src.offsets?.[i] as number);
     });
+    // Any ALTER, even of properties only, replaces the stored statement with one built from the printed load.
+    job.originStatement = syntheticStatement(job, this.fe.profile);
     job.rt.epoch++;
     this.fe.persist();
   }

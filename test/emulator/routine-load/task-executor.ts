@@ -10,6 +10,7 @@ import { KafkaFetchError } from '../data-plane/kafka.ts';
 import { errorLogUrl } from '../error-log.ts';
 import type { FrontEnd } from '../fe.ts';
 import { ErrCode, type Job, jobPartitions, renderReason, setProgress, setTimestampProgress, type Task } from './job.ts';
+import { rewriteOpColumn } from './origin-statement.ts';
 import {
   beAbort,
   offsetAhead,
@@ -66,6 +67,8 @@ export class TaskExecutor {
   private pipelineFor(job: Job): RowPipeline | undefined {
     const table = this.fe.catalog.getDbById(job.dbId)?.tables.get(job.tableName);
     if (!table || table.id !== job.tableId) return undefined;
+    // Planning the task on the leader rewrites `__op` string constants in the job's own list (row 95).
+    rewriteOpColumn(job.load);
     // The load's parse trees hold bigint literals, which JSON.stringify does not take as they are.
     const key = JSON.stringify([job.load, job.props, job.schemaRegistryUrl, table.id], (_k, v) =>
       typeof v === 'bigint' ? `${v}n` : v,
