@@ -24,6 +24,7 @@ import {
   type RejectedRow,
   type Row,
   type RowPipeline,
+  type Value,
 } from './contract.ts';
 import { parseCsv } from './csv.ts';
 import { type EvalContext, type Expr, evaluate, parseExpression, referencedColumns, renderExpression } from './expr.ts';
@@ -175,7 +176,7 @@ export function createPipeline(spec: LoadSpec, table: ColumnDef[]): RowPipeline 
     for (const plan of plans) {
       const { col } = plan;
       const raw = plan.expr
-        ? evaluate(plan.expr, source, ctx)
+        ? sqlBoolean(evaluate(plan.expr, source, ctx))
         : plan.sourceIndex !== undefined
           ? values[plan.sourceIndex]
           : defaultOf(col);
@@ -263,4 +264,9 @@ function sourceDecoder(spec: LoadSpec, sourceNames: string[]): (message: Buffer)
     default:
       throw new LoadSpecError(`Format type is invalid. format=\`${String(spec.format)}\``);
   }
+}
+
+/** An expression's BOOLEAN result stored in a column reads 1/0, as StarRocks casts BOOLEAN (a JSON true stays 'true'). */
+function sqlBoolean(v: Value): Value {
+  return typeof v === 'boolean' ? (v ? 1 : 0) : v;
 }
