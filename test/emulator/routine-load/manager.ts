@@ -253,6 +253,8 @@ export class RoutineLoadManager {
     }
     const draft = { load: this.loadDesc(stmt.load), props, schemaRegistryUrl: src.schemaRegistryUrl };
     for (const [k, v] of jp.props) setPropOn(draft.props, k, v);
+    // setOptional: a CSV job keeps no jsonpaths / json_root, whatever was given (printing reference row 103).
+    if (format === 'csv') for (const k of ['jsonpaths', 'json_root']) setPropOn(draft.props, k, '');
     const mergeCondition = jp.props.find(([k]) => k === 'merge_condition')?.[1];
     if (
       mergeCondition !== undefined &&

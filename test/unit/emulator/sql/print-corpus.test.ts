@@ -70,3 +70,21 @@ test('through the FE: SHOW ROUTINE LOAD prints COLUMNS reordered and WHERE as St
     assert.equal(p2.partitions, '*');
   }
 });
+
+test('rows 101–103: jsonpaths and json_root are stored as written after unescaping, and forced to "" for CSV', () => {
+  const h = harness('3.4');
+  h.exec('CREATE DATABASE d');
+  h.exec('USE d');
+  h.exec('CREATE TABLE t (a BIGINT, b BIGINT) DUPLICATE KEY(a) DISTRIBUTED BY HASH(a)');
+  const job = (name: string, props: string) =>
+    h.exec(
+      `CREATE ROUTINE LOAD ${name} ON t PROPERTIES (${props}) FROM KAFKA ("kafka_broker_list" = "b:9092", "kafka_topic" = "t")`,
+    );
+  job('j1', '"format" = "json", "jsonpaths" = "[\\"$.a\\", \\"$.b\\"]", "json_root" = "$.data"');
+  job('j2', '"jsonpaths" = \'["$.a"]\'');
+  const props = (name: string) => JSON.parse(h.rows(`SHOW ROUTINE LOAD FOR ${name}`)[0]?.JobProperties ?? '{}');
+  assert.equal(props('j1').jsonpaths, '["$.a", "$.b"]');
+  assert.equal(props('j1').json_root, '$.data');
+  assert.equal(props('j2').jsonpaths, '');
+  assert.equal(props('j2').json_root, '');
+});
