@@ -1,5 +1,6 @@
-// Statement shapes produced by the parser. Expressions that the data library evaluates (COLUMNS items, load WHERE,
-// SELECT WHERE) are kept as source text; SHOW filters use the small predicate tree below.
+// Statement shapes produced by the parser. COLUMNS items and the load WHERE are parsed with StarRocks's
+// expression grammar (expr-parser.ts) and kept both as trees (what SHOW prints and the data library evaluates)
+// and as source text; SELECT WHERE stays text; SHOW filters are narrowed to the small predicate tree below.
 import type { ColumnDesc, SrExpr } from './expr-ast.ts';
 
 export interface QualifiedName {

@@ -613,56 +613,6 @@ class Parser {
     return items;
   }
 
-  // SHOW ... WHERE: OR of ANDs of simple comparisons.
-  private predicate(): Predicate {
-    let left = this.conjunction();
-    while (this.acceptKeyword('OR')) left = { kind: 'or', left, right: this.conjunction() };
-    return left;
-  }
-  private conjunction(): Predicate {
-    let left = this.negation();
-    while (this.acceptKeyword('AND') || this.acceptPunct('&&')) left = { kind: 'and', left, right: this.negation() };
-    return left;
-  }
-  private negation(): Predicate {
-    if (this.acceptKeyword('NOT')) return { kind: 'not', operand: this.negation() };
-    if (this.acceptPunct('(')) {
-      const p = this.predicate();
-      this.expectPunct(')');
-      return p;
-    }
-    const column = this.identifier('column name');
-    const negated = this.acceptKeyword('NOT');
-    if (this.acceptKeyword('LIKE')) return { kind: 'like', column, pattern: this.stringLiteral(), negated };
-    if (this.acceptKeyword('IN')) {
-      this.expectPunct('(');
-      const values = [this.literal()];
-      while (this.acceptPunct(',')) values.push(this.literal());
-      this.expectPunct(')');
-      return { kind: 'in', column, values, negated };
-    }
-    if (negated) this.fail(['LIKE', 'IN']);
-    const t = this.peek();
-    const ops = ['=', '!=', '<>', '<', '<=', '>', '>='];
-    if (t.kind !== 'punct' || !ops.includes(t.value)) this.fail(ops.map((o) => `'${o}'`));
-    this.next();
-    const op = (t.value === '<>' ? '!=' : t.value) as '=' | '!=' | '<' | '<=' | '>' | '>=';
-    return { kind: 'compare', column, op, value: this.literal() };
-  }
-  private literal(): string | number {
-    const neg = this.acceptPunct('-');
-    const t = this.peek();
-    if (t.kind === 'string' && !neg) {
-      this.next();
-      return t.value;
-    }
-    if (t.kind === 'number') {
-      this.next();
-      return neg ? -Number(t.value) : Number(t.value);
-    }
-    return this.fail(['a literal']);
-  }
-
   private set(): Statement {
     this.expectKeyword('SET');
     const assignments: { name: string; value: string }[] = [];
