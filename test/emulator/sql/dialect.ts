@@ -17,6 +17,8 @@ export interface SqlDialect {
   typedArrayPrefix: boolean;
   /** DATETIME literals print their microseconds (3.0.4+, row 30). */
   datetimeMicros: boolean;
+  /** Property keys are trimmed (3.1.14+, 3.2.9+; §4). */
+  trimPropertyKeys: boolean;
 }
 
 const MODERN: SqlDialect = {
@@ -27,6 +29,7 @@ const MODERN: SqlDialect = {
   currentTimestampPrecision: true,
   typedArrayPrefix: false,
   datetimeMicros: true,
+  trimPropertyKeys: true,
 };
 
 /** 2.5.22 */
@@ -38,6 +41,7 @@ export const DIALECT_2_5: SqlDialect = {
   currentTimestampPrecision: false,
   typedArrayPrefix: true,
   datetimeMicros: false,
+  trimPropertyKeys: false,
 };
 /** 3.1.17: no #51677 backport. */
 export const DIALECT_3_1: SqlDialect = { ...MODERN, keepBackquotes: false, currentTimestampPrecision: false };

@@ -215,7 +215,9 @@ class Parser {
     const props: Property[] = [];
     // The grammar's propertyList needs at least one property: `PROPERTIES ()` is a syntax error.
     do {
-      const key = this.stringLiteral();
+      // visitProperty trims keys from 3.1.14 / 3.2.9 on (printing reference §4); values are never trimmed.
+      const raw = this.stringLiteral();
+      const key = this.dialect.trimPropertyKeys ? raw.trim() : raw;
       this.expectPunct('=');
       const value = this.stringLiteral();
       props.push([key, value]);

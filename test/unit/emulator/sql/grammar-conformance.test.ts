@@ -2,6 +2,7 @@
 // users hit most read as StarRocks writes them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { PROFILES } from '../../../emulator/profiles.ts';
 import { AnalysisError, ParseError, parseStatement } from '../../../emulator/sql/parser.ts';
 import { harness } from '../harness.ts';
 import { GRAMMAR_CASES } from './grammar-cases.ts';
@@ -43,4 +44,14 @@ test("syntax errors read as StarRocks's: position of the offending token and its
   );
   const sub = h.fail('CREATE ROUTINE LOAD j ON t WHERE a IN (SELECT 1) FROM KAFKA ("k" = "v")');
   assert.equal(sub.message, 'Getting analyzing error. Detail message: the predicate cannot contain subqueries.');
+});
+
+test('property keys are trimmed from 3.1.14 / 3.2.9 on, not on 2.5; values never', () => {
+  const sql = 'CREATE ROUTINE LOAD j ON t PROPERTIES (" format " = " json ") FROM KAFKA ("k" = "v")';
+  const props = (id: '2.5' | '3.4') => {
+    const s = parseStatement(sql, PROFILES[id].sql);
+    return s.type === 'create_routine_load' ? s.properties : [];
+  };
+  assert.deepEqual(props('2.5'), [[' format ', ' json ']]);
+  assert.deepEqual(props('3.4'), [['format', ' json ']]);
 });
