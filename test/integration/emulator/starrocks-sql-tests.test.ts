@@ -73,6 +73,8 @@ function report(results: { c: SqlCase; verdicts: StepVerdict[] }[]): void {
     if (ok) passed++;
     else if (!reason) unexpected.push(c.name);
   }
-  console.log(`${passed} passed, ${results.length - passed} failed`);
+  console.log(
+    `StarRocks SQL tests: ${passed} passed, ${results.length - passed} failed (not modelled: ${Object.keys(NOT_MODELLED).join(', ')})`,
+  );
   assert.deepEqual(unexpected, [], 'cases that fail without being listed in NOT_MODELLED');
 }
