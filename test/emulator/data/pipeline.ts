@@ -124,17 +124,21 @@ export function createPipeline(spec: LoadSpec, table: ColumnDef[]): RowPipeline 
   const sourceIndex = new Map(sourceNames.map((n, i) => [n.toLowerCase(), i]));
 
   const exprByColumn = new Map<string, Expr>();
+  // `__op` (PRIMARY KEY upsert 0 / delete 1) is no table column: computed or read per row, applied by applyRows.
+  let opExpr: Expr | undefined;
   for (const m of mappings) {
     if (!m.expr) continue;
-    if (!tableByName.has(m.name.toLowerCase()))
+    if (m.name.toLowerCase() === OP_COLUMN) opExpr = m.expr;
+    else if (!tableByName.has(m.name.toLowerCase()))
       throw new LoadSpecError(`Unknown column '${m.name}' in the target table`);
     for (const ref of referencedColumns(m.expr)) {
       if (!sourceIndex.has(ref.toLowerCase())) {
         throw new LoadSpecError(`unknown reference column, column=${m.name}, reference=${ref}`);
       }
     }
-    exprByColumn.set(m.name.toLowerCase(), m.expr);
+    if (m.name.toLowerCase() !== OP_COLUMN) exprByColumn.set(m.name.toLowerCase(), m.expr);
   }
+  const opIndex = sourceIndex.get(OP_COLUMN);
 
   let where: Expr | undefined;
   if (spec.parsedWhere || (spec.where !== undefined && spec.where.trim() !== '')) {
@@ -189,6 +193,10 @@ export function createPipeline(spec: LoadSpec, table: ColumnDef[]): RowPipeline 
     for (const { col } of plans) {
       const problem = validateValue(row[col.name] ?? null, col);
       if (problem) return { rejected: problem };
+    }
+    if (opExpr || opIndex !== undefined) {
+      const op = opExpr ? evaluate(opExpr, source, ctx) : toOpValue(values[opIndex as number]);
+      row[OP_COLUMN] = isDelete(op) ? 1 : 0;
     }
     return { row };
   };
@@ -269,4 +277,15 @@ function sourceDecoder(spec: LoadSpec, sourceNames: string[]): (message: Buffer)
 /** An expression's BOOLEAN result stored in a column reads 1/0, as StarRocks casts BOOLEAN (a JSON true stays 'true'). */
 function sqlBoolean(v: Value): Value {
   return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+}
+
+export const OP_COLUMN = '__op';
+
+function toOpValue(v: unknown): Value {
+  return typeof v === 'string' || typeof v === 'number' ? v : null;
+}
+
+/** `__op` 1 or 'delete' (any case) deletes; anything else upserts. */
+function isDelete(v: Value): boolean {
+  return v === 1 || v === 1n || v === '1' || (typeof v === 'string' && v.toLowerCase() === 'delete');
 }

@@ -107,3 +107,20 @@ test("row 95: the first task plan turns __op = 'delete' / 'upsert' into 1 / 0 (c
   rewriteOpColumn(l2);
   assert.equal(printColumns(l2.columnDescs, d), 'k,__op=0');
 });
+
+test("row 95 through the FE: __op = 'delete' shows as written, as 1 once a task was planned, and deletes by key", async () => {
+  const h = harness('3.4');
+  h.kafka.createTopic('t', 1);
+  h.exec('CREATE DATABASE d');
+  h.exec('USE d');
+  h.exec('CREATE TABLE t (k BIGINT NOT NULL, v VARCHAR(10)) PRIMARY KEY(k) DISTRIBUTED BY HASH(k)');
+  h.exec("INSERT INTO t VALUES (1, 'a'), (2, 'b')");
+  h.exec(`CREATE ROUTINE LOAD j ON t COLUMNS TERMINATED BY ",", COLUMNS (k, v, __op = 'delete') ${SRC}`);
+  assert.equal(props(h).columnToColumnExpr, "k,v,__op='delete'");
+  h.kafka.produce('t', 0, '1,x');
+  for (let i = 0; i < 3; i++) await h.fe.tick();
+  assert.equal(props(h).columnToColumnExpr, 'k,v,__op=1');
+  assert.deepEqual(h.rows('SELECT k, v FROM t'), [{ k: '2', v: 'b' }]);
+  await h.fe.restartFe();
+  assert.equal(props(h).columnToColumnExpr, "k,v,__op='delete'", 'rebuilt from the statement until the next plan');
+});
