@@ -445,6 +445,10 @@ const FUNCTIONS: Record<string, FunctionDef> = {
     nullAware: true,
     apply: ([a, b]) => (a !== null && b !== null && compareSql(a ?? null, b ?? null) === 0 ? null : (a ?? null)),
   },
+  bitand: { min: 2, max: 2, returns: 'bigint', apply: bitwise((x, y) => x & y) },
+  bitor: { min: 2, max: 2, returns: 'bigint', apply: bitwise((x, y) => x | y) },
+  bitxor: { min: 2, max: 2, returns: 'bigint', apply: bitwise((x, y) => x ^ y) },
+  bitnot: { min: 1, max: 1, returns: 'bigint', apply: bitwise((x) => ~x) },
   abs: {
     min: 1,
     max: 1,
@@ -505,6 +509,16 @@ const FUNCTIONS: Record<string, FunctionDef> = {
     },
   },
 };
+
+/** Integer bit operations (on BIGINT values; a non-integer argument gives NULL). */
+function bitwise(fn: (x: bigint, y: bigint) => bigint): FunctionImpl {
+  return (args) => {
+    const ns = args.map((a) => toNumber(a));
+    if (ns.some((n) => n === null || (typeof n === 'number' && !Number.isInteger(n)))) return null;
+    const [x, y] = ns.map((n) => BigInt(n as number | bigint)) as [bigint, bigint | undefined];
+    return normalizeInteger(BigInt.asIntN(64, fn(x, y ?? 0n)));
+  };
+}
 
 function substring([s, pos, len]: Value[]): Value {
   const t = toText(s ?? null);

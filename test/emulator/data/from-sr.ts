@@ -59,6 +59,21 @@ function cast(e: SrExpr & { kind: 'cast' }): Expr {
 }
 
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%', 'DIV']);
+const BITWISE: Record<string, string> = { '&': 'bitand', '|': 'bitor', '^': 'bitxor' };
+
+/** `a <=> b`: equal, or both NULL; never NULL itself. */
+function nullSafeEquals(left: Expr, right: Expr): Expr {
+  const isNull = (operand: Expr): Expr => ({ kind: 'isNull', operand, negated: false });
+  const bool = (value: boolean): Expr => ({ kind: 'literal', value });
+  return {
+    kind: 'case',
+    whens: [
+      { when: { kind: 'logical', op: 'AND', left: isNull(left), right: isNull(right) }, result: bool(true) },
+      { when: { kind: 'logical', op: 'OR', left: isNull(left), right: isNull(right) }, result: bool(false) },
+    ],
+    otherwise: { kind: 'comparison', op: '=', left, right },
+  };
+}
 
 function composite(e: SrExpr): Expr {
   const c = toEvalExpr;
@@ -66,10 +81,13 @@ function composite(e: SrExpr): Expr {
     case 'slot':
       return { kind: 'column', name: e.name };
     case 'arith':
+      if (BITWISE[e.op]) return { kind: 'call', name: BITWISE[e.op] as string, args: [c(e.left), c(e.right)] };
       if (!ARITHMETIC.has(e.op)) return unsupported(e, `Operator ${e.op}`);
       return { kind: 'arithmetic', op: e.op as '+', left: c(e.left), right: c(e.right) };
+    case 'bitnot':
+      return { kind: 'call', name: 'bitnot', args: [c(e.operand)] };
     case 'compare':
-      if (e.op === '<=>') return unsupported(e, 'Operator <=>');
+      if (e.op === '<=>') return nullSafeEquals(c(e.left), c(e.right));
       return { kind: 'comparison', op: e.op, left: c(e.left), right: c(e.right) };
     case 'and':
     case 'or':
