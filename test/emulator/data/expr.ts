@@ -16,6 +16,7 @@
 
 import { filterEntries, isMap, jsonToArray, jsonToMap, mapPart, parseJson, subscript } from './collections.ts';
 import { type ColumnType, ExpressionSyntaxError, LoadSpecError, type Value } from './contract.ts';
+import { addInterval, timestampDiff } from './interval.ts';
 import { extractJsonPath, parseJsonPath } from './json-path.ts';
 import { parseJsonText, toJsonText } from './json-text.ts';
 import {
@@ -551,6 +552,9 @@ const COLLECTION_FUNCTIONS: Record<string, [number, number]> = {
   regexp: [2, 2],
   __cast_array_json: [1, 1],
   __cast_map_json: [1, 1],
+  /** (date, signed amount, unit) and (unit, a, b): the TimestampArithmeticExpr forms. */
+  __time_add: [3, 3],
+  __time_diff: [3, 3],
 };
 
 /** Whether the emulator can evaluate `name` with `argc` arguments. */
@@ -1269,6 +1273,10 @@ function collectionCall(e: Expr & { kind: 'call' }, row: Record<string, unknown>
     }
     case '__cast_array_json':
       return jsonToArray(ev(a));
+    case '__time_add':
+      return addInterval(ev(a), ev(b), String(ev(e.args[2])));
+    case '__time_diff':
+      return timestampDiff(String(ev(a)), ev(b), ev(e.args[2]));
     default:
       return jsonToMap(ev(a));
   }

@@ -120,10 +120,15 @@ function structured(e: SrExpr): Expr {
     case 'cast':
       return cast(e);
     case 'call':
-      if (!isSupportedFunction(e.name, e.args.length)) return unsupported(e, `Function ${e.name}`);
+      // `__` names are the evaluator's own forms, not functions a statement may call.
+      if (e.name.startsWith('__') || !isSupportedFunction(e.name, e.args.length)) {
+        return unsupported(e, `Function ${e.name}`);
+      }
       return { kind: 'call', name: e.name, args: e.args.map(c) };
     case 'subscript':
       return { kind: 'subscript', base: c(e.base), index: c(e.index) };
+    case 'timeArith':
+      return timeArith(e);
     case 'arrow':
       return { kind: 'call', name: 'json_query', args: [c(e.base), { kind: 'literal', value: e.path }] };
     case 'lambda':
@@ -133,6 +138,19 @@ function structured(e: SrExpr): Expr {
     default:
       return unsupported(e, `Expression ${e.kind}`);
   }
+}
+
+const SUBTRACTING = new Set(['date_sub', 'subdate', 'days_sub']);
+
+/** date_add family, `dt ± INTERVAL`, timestampadd / timestampdiff. */
+function timeArith(e: SrExpr & { kind: 'timeArith' }): Expr {
+  const unit: Expr = { kind: 'literal', value: e.unit };
+  const [date, amount] = [toEvalExpr(e.date), toEvalExpr(e.amount)];
+  if (e.fn === 'timestampdiff') return { kind: 'call', name: '__time_diff', args: [unit, date, amount] };
+  if (e.fn === 'timestampadd') return { kind: 'call', name: '__time_add', args: [amount, date, unit] };
+  const minus = e.op === '-' || (e.fn !== undefined && SUBTRACTING.has(e.fn));
+  const signed: Expr = minus ? { kind: 'negate', operand: amount } : amount;
+  return { kind: 'call', name: '__time_add', args: [date, signed, unit] };
 }
 
 export function toEvalExpr(e: SrExpr): Expr {
