@@ -10,6 +10,8 @@ export interface Table {
   keyColumns: string[];
   columns: ColumnDef[];
   comment: string;
+  /** Partition names of a PARTITION BY table; absent: the single partition named after the table. */
+  partitions?: string[];
   rows: Row[];
   /** Row index by key, for AGGREGATE / UNIQUE / PRIMARY KEY tables. */
   keyIndex: Map<string, number>;
@@ -84,7 +86,14 @@ function stringifyValue(v: Value): unknown {
 }
 
 /** Stores rows with the table's key-model semantics. */
-export function applyRows(table: Table, rows: Row[], opts: ApplyOptions): void {
+export function applyRows(table: Table, input: Row[], opts: ApplyOptions): void {
+  // `__op` = 1 deletes the row with that key from a PRIMARY KEY table; it is never stored.
+  const deletes = (r: Row) => table.keysType === 'PRIMARY' && r.__op === 1;
+  const rows = input.map((r) => {
+    if (!('__op' in r)) return r;
+    const { __op: _op, ...rest } = r;
+    return deletes(r) ? Object.assign(rest, { [DELETE]: true }) : rest;
+  });
   if (table.keysType === 'DUPLICATE') {
     for (const r of rows) table.rows.push({ ...r });
     return;
@@ -92,6 +101,10 @@ export function applyRows(table: Table, rows: Row[], opts: ApplyOptions): void {
   const colByName = new Map(table.columns.map((c) => [c.name, c]));
   for (const r of rows) {
     const key = keyOf(table, r);
+    if ((r as { [DELETE]?: boolean })[DELETE]) {
+      deleteKey(table, key);
+      continue;
+    }
     const at = table.keyIndex.get(key);
     if (at === undefined) {
       table.keyIndex.set(key, table.rows.length);
@@ -116,6 +129,18 @@ export function applyRows(table: Table, rows: Row[], opts: ApplyOptions): void {
       } else table.rows[at] = { ...r };
     }
   }
+}
+
+const DELETE = Symbol('delete');
+
+function deleteKey(table: Table, key: string): void {
+  const at = table.keyIndex.get(key);
+  if (at === undefined) return;
+  table.rows.splice(at, 1);
+  table.keyIndex.clear();
+  table.rows.forEach((row, i) => {
+    table.keyIndex.set(keyOf(table, row), i);
+  });
 }
 
 function aggregate(col: ColumnDef, old: Value, next: Value): Value {

@@ -16,6 +16,7 @@ import {
 import { SqlError } from './errors.ts';
 import type { FrontEnd, Session } from './fe.ts';
 import { likeToRegExp } from './fe-config.ts';
+import { loads, routineLoadJobs } from './information-schema.ts';
 import { isValidTimeZone } from './routine-load/properties.ts';
 import { formatTime } from './routine-load/render.ts';
 import type { QualifiedName, SelectItem, Statement } from './sql/ast.ts';
@@ -33,7 +34,8 @@ export interface ColumnMeta {
 
 export type ExecResult =
   | { kind: 'ok'; affectedRows: number }
-  | { kind: 'rows'; columns: ColumnMeta[]; rows: (string | null)[][] };
+  /** `delayMs`: the server answers only after this long (SELECT sleep(n)). */
+  | { kind: 'rows'; columns: ColumnMeta[]; rows: (string | null)[][]; delayMs?: number };
 
 const OK: ExecResult = { kind: 'ok', affectedRows: 0 };
 
@@ -91,7 +93,7 @@ export function asSqlError(fe: FrontEnd, e: unknown): SqlError {
 /** Parses and executes one statement (no network); throws SqlError. For unit tests and tools. */
 export function runSql(fe: FrontEnd, executor: StatementExecutor, session: Session, sql: string): ExecResult {
   try {
-    const [first] = parseStatements(sql);
+    const [first] = parseStatements(sql, { dialect: fe.profile.sql });
     session.currentStatement = first?.text ?? sql;
     return executor.execute((first as { statement: Statement }).statement, session);
   } catch (e) {
@@ -211,6 +213,8 @@ export class StatementExecutor {
         return rowsResult(['Job', 'Create Job'], m.showCreate(stmt, session));
       case 'show_backends':
         return rowsResult(fe.profile.showBackendsColumns, fe.backends.rows(fe.profile, formatTime));
+      case 'sync':
+        return OK;
       case 'admin_show_config':
         return rowsResult(['Key', 'AliasNames', 'Value', 'Type', 'IsMutable', 'Comment'], fe.config.rows(stmt.like));
       case 'admin_set_config':
@@ -283,6 +287,7 @@ export class StatementExecutor {
       keyColumns,
       columns,
       comment: stmt.comment ?? '',
+      ...(stmt.partitions ? { partitions: stmt.partitions } : {}),
     });
     fe.persist();
     return OK;
@@ -353,6 +358,11 @@ export class StatementExecutor {
         case 'now':
         case 'current_timestamp':
           return formatTime(Date.now());
+        case 'sleep':
+          // sleep(n) returns 1 once n seconds have passed; the server delays the answer (delayMs).
+          if (Number.isNaN(sleepSeconds(item)))
+            throw this.fe.errors.analysis(`No matching function with signature: sleep()`);
+          return '1';
         default:
           throw this.fe.errors.analysis(`No matching function with signature: ${item.name}()`);
       }
@@ -363,7 +373,11 @@ export class StatementExecutor {
 
   private relation(from: QualifiedName, session: Session): Relation {
     if (from.db?.toLowerCase() === 'information_schema') {
-      if (from.name.toLowerCase() === 'load_tracking_logs') return this.trackingLogs();
+      const view = from.name.toLowerCase();
+      if (view === 'load_tracking_logs') return this.trackingLogs();
+      if (view === 'loads') return loads(this.fe);
+      const jobs = view === 'routine_load_jobs' ? routineLoadJobs(this.fe) : undefined;
+      if (jobs) return jobs;
       throw this.fe.errors.unknownTable(`information_schema.${from.name}`);
     }
     return this.table(session, from);
@@ -404,7 +418,9 @@ export class StatementExecutor {
     if (!stmt.from) {
       const names = stmt.items.map((i) => ('alias' in i && i.alias) || ('text' in i ? i.text : '*'));
       const row = stmt.items.map((i) => this.scalar(i, session));
-      return rowsResult(names, stmt.limit === 0 ? [] : [row]);
+      const result = rowsResult(names, stmt.limit === 0 ? [] : [row]);
+      const delayMs = stmt.items.reduce((sum, i) => sum + sleepSeconds(i) * 1000, 0);
+      return delayMs > 0 && result.kind === 'rows' ? { ...result, delayMs } : result;
     }
     const rel = this.relation(stmt.from, session);
     const colByName = new Map(rel.columns.map((c) => [c.name.toLowerCase(), c]));
@@ -495,4 +511,11 @@ export class StatementExecutor {
     this.fe.persist();
     return { kind: 'ok', affectedRows: rows.length };
   }
+}
+
+/** Seconds a `sleep(n)` select item waits (0 for other items, NaN for a sleep without a number). */
+function sleepSeconds(item: SelectItem): number {
+  if (item.kind !== 'function' || item.name !== 'sleep') return 0;
+  const m = /^\w+\s*\(\s*(\d+(?:\.\d+)?)\s*\)$/.exec(item.text);
+  return m ? Number(m[1]) : Number.NaN;
 }

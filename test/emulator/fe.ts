@@ -11,6 +11,7 @@ import { loadSnapshot, type Snapshot, saveSnapshot } from './persistence.ts';
 import type { Profile } from './profiles.ts';
 import { fromRecord, toRecord } from './routine-load/job.ts';
 import { RoutineLoadManager } from './routine-load/manager.ts';
+import { rebuildLoad } from './routine-load/origin-statement.ts';
 import { JobScheduler } from './routine-load/scheduler.ts';
 import { TaskExecutor } from './routine-load/task-executor.ts';
 
@@ -208,6 +209,7 @@ export class FrontEnd {
           keyColumns: t.keyColumns,
           columns: t.columns,
           comment: t.comment,
+          ...(t.partitions ? { partitions: t.partitions } : {}),
           rows: t.rows,
         })),
       })),
@@ -244,6 +246,8 @@ export class FrontEnd {
       this.errorLogs.restore(snap.errorLogs);
       this.config = this.freshConfig();
       this.manager.jobs = snap.jobs.map(fromRecord);
+      // Starting from the image, every job's load description is re-parsed from its stored statement (§6).
+      for (const job of this.manager.jobs) job.load = rebuildLoad(job, this.profile);
       // A RUNNING job keeps running after the restart: its tasks are recreated at once.
       for (const job of this.manager.jobs) {
         if (job.state !== 'RUNNING') continue;

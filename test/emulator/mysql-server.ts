@@ -161,7 +161,7 @@ export async function startMysqlServer(fe: FrontEnd, port: number): Promise<Mysq
         const multi = Boolean((conn.clientHelloReply?.clientFlags ?? 0) & CLIENT_MULTI_STATEMENTS);
         let statements: ReturnType<typeof parseStatements>;
         try {
-          statements = parseStatements(sql, { multiStatements: multi });
+          statements = parseStatements(sql, { multiStatements: multi, dialect: fe.profile.sql });
         } catch (e) {
           const rec = fe.recordStatement(session, sql.trim());
           const err = toSqlError(e);
@@ -175,7 +175,17 @@ export async function startMysqlServer(fe: FrontEnd, port: number): Promise<Mysq
             session.currentStatement = text;
             const injected = fe.takeRejection(text);
             if (injected) throw injected;
-            respond(executor.execute(statement, session), i < statements.length - 1);
+            const result = executor.execute(statement, session);
+            if (result.kind === 'rows' && result.delayMs && statements.length === 1) {
+              // SELECT sleep(n): answer later; the client sends nothing on this connection meanwhile.
+              answered = false;
+              pending = setTimeout(() => {
+                respond(result, false);
+                done();
+              }, result.delayMs);
+              return;
+            }
+            respond(result, i < statements.length - 1);
           } catch (e) {
             const err = toSqlError(e);
             rec.error = { code: err.code, sqlState: err.sqlState, message: err.message };
@@ -188,9 +198,14 @@ export async function startMysqlServer(fe: FrontEnd, port: number): Promise<Mysq
       } catch (e) {
         if (!(e instanceof StopBatch)) writeErr(conn, new SqlError(1105, 'HY000', String((e as Error).message ?? e)));
       } finally {
-        done();
+        if (answered) done();
+        answered = true;
       }
     };
+    // A deferred answer (sleep) is pending; cleared if the client goes away.
+    let answered = true;
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    conn.stream.on('close', () => clearTimeout(pending));
 
     const toSqlError = (e: unknown): SqlError => asSqlError(fe, e);
 

@@ -16,6 +16,7 @@ export interface TableImage {
   keyColumns: string[];
   columns: ColumnDef[];
   comment: string;
+  partitions?: string[];
   rows: Row[];
 }
 

@@ -1,6 +1,8 @@
 // Every difference between the emulated StarRocks versions, as data. Code elsewhere asks the profile instead of
 // comparing version numbers. Sources: /work/shared/docs/starrocks-routine-load.md (section numbers below).
 
+import { DIALECT_2_5, DIALECT_3_1, DIALECT_3_2, DIALECT_3_3, DIALECT_3_4, type SqlDialect } from './sql/dialect.ts';
+
 export type ProfileId = '2.5' | '3.1' | '3.2' | '3.3' | '3.3-shared-data' | '3.4' | '3.5';
 
 export interface Profile {
@@ -58,6 +60,8 @@ export interface Profile {
   feConfigOverrides: Readonly<Record<string, string>>;
   /** Syntax error wording. */
   syntaxErrorStyle: 'legacy' | 'current';
+  /** Expression grammar and print-back (printing reference §7). */
+  sql: SqlDialect;
 }
 
 const RL_BASE = [
@@ -186,12 +190,14 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     noNewDataSource: 'kafka/pulsar',
     feConfigOverrides: { max_routine_load_task_num_per_be: '5', max_routine_load_job_num: '100' },
     syntaxErrorStyle: 'legacy',
+    sql: DIALECT_2_5,
   },
   '3.1': {
     ...modern,
     id: '3.1',
     version: '3.1.17',
     fullVersion: '3.1.17-1d8b3f0',
+    sql: DIALECT_3_1,
     showRoutineLoadColumns: RL_31,
     showBackendsColumns: BE_25,
     showNotFoundPrefixed: false,
@@ -205,6 +211,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     id: '3.2',
     version: '3.2.16',
     fullVersion: '3.2.16-8dfb7a2',
+    sql: DIALECT_3_2,
     showRoutineLoadColumns: RL_32,
     showBackendsColumns: BE_32,
     showNotFoundPrefixed: false,
@@ -218,6 +225,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     id: '3.3',
     version: '3.3.13',
     fullVersion: '3.3.13-a1f1dd0',
+    sql: DIALECT_3_3,
     showRoutineLoadColumns: RL_33,
     showBackendsColumns: BE_33,
     showNotFoundPrefixed: true,
@@ -231,6 +239,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     id: '3.3-shared-data',
     version: '3.3.13',
     fullVersion: '3.3.13-a1f1dd0',
+    sql: DIALECT_3_3,
     sharedData: true,
     showRoutineLoadColumns: RL_33_SHARED,
     showRoutineLoadTaskColumns: [...TASK, 'Warehouse'],
@@ -246,6 +255,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     id: '3.4',
     version: '3.4.5',
     fullVersion: '3.4.5-4c2b9e8',
+    sql: DIALECT_3_4,
     showRoutineLoadColumns: RL_33,
     showBackendsColumns: BE_34,
     showNotFoundPrefixed: true,
@@ -259,6 +269,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     id: '3.5',
     version: '3.5.3',
     fullVersion: '3.5.3-6e0f0c1',
+    sql: DIALECT_3_4,
     showRoutineLoadColumns: RL_33,
     showBackendsColumns: BE_34,
     showNotFoundPrefixed: true,

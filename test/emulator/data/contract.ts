@@ -1,6 +1,7 @@
 // Contract between the emulator's control plane (server, catalog, routine-load manager, scheduler) and its data
 // library (column types, SQL expressions, CSV/JSON/Avro decoding, the row pipeline). The data library lives in
 // test/emulator/data/ and implements what is declared here; the control plane only uses these exports.
+import type { ColumnDesc, SrExpr } from '../sql/expr-ast.ts';
 
 /** StarRocks column types the emulator supports (the ones the user guide and common jobs use). */
 export type BaseType =
@@ -71,12 +72,21 @@ export interface LoadSpec {
   jsonRoot?: string;
   stripOuterArray: boolean;
   /**
+   * A JSON message that is a top-level array while strip_outer_array is false fails the task (a fatal parse
+   * error, pause_on_fatal_parse_error decides what follows) instead of being one error row (3.3.12+/3.4.2+).
+   */
+  fatalParseErrors?: boolean;
+  /**
    * The COLUMNS list as written, one entry per item, e.g. ["order_id", "temp_gender", "pay_dt=from_unixtime(pay_time, '%Y%m%d')"].
    * Undefined = no COLUMNS clause (source fields map to table columns in order (CSV) or by name (JSON/Avro)).
    */
   columns?: string[];
   /** WHERE predicate text as written, or undefined. */
   where?: string;
+  /** COLUMNS as the FE parsed them (StarRocks's grammar); when given they are evaluated instead of `columns`. */
+  parsedColumns?: ColumnDesc[];
+  /** WHERE as the FE parsed it; when given it is evaluated instead of `where`. */
+  parsedWhere?: SrExpr;
   strictMode: boolean;
   /** IANA zone or ±hh:mm; used by from_unixtime and friends. */
   timezone: string;
@@ -102,6 +112,8 @@ export interface BatchResult {
   total: number;
   /** Bytes of the messages processed (StarRocks' receivedBytes). */
   bytes: number;
+  /** A fatal parse error: the batch loads nothing and the task fails with this text. */
+  fatal?: string;
 }
 
 export interface RowPipeline {

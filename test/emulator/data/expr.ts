@@ -13,7 +13,10 @@
 // - IS [NOT] NULL, [NOT] IN (x, y), [NOT] LIKE p, [NOT] BETWEEN x AND y, CAST(x AS BIGINT),
 //   CASE [x] WHEN a THEN b ELSE c END with upper-case keywords.
 // Parsing the rendered text gives back the same tree, so render(parse(render(parse(s)))) == render(parse(s)).
+
+import { filterEntries, isMap, jsonToArray, jsonToMap, mapPart, parseJson, subscript } from './collections.ts';
 import { type ColumnType, ExpressionSyntaxError, LoadSpecError, type Value } from './contract.ts';
+import { addInterval, timestampDiff } from './interval.ts';
 import { extractJsonPath, parseJsonPath } from './json-path.ts';
 import { parseJsonText, toJsonText } from './json-text.ts';
 import {
@@ -46,7 +49,11 @@ export type Expr =
   | { kind: 'between'; operand: Expr; low: Expr; high: Expr; negated: boolean }
   | { kind: 'cast'; operand: Expr; type: ColumnType }
   | { kind: 'case'; operand?: Expr; whens: { when: Expr; result: Expr }[]; otherwise?: Expr }
-  | { kind: 'call'; name: string; args: Expr[] };
+  | { kind: 'call'; name: string; args: Expr[] }
+  /** Built only from the StarRocks tree (sql/expr-parser.ts via from-sr.ts), never by parseExpression. */
+  | { kind: 'subscript'; base: Expr; index: Expr }
+  | { kind: 'array'; items: Expr[] }
+  | { kind: 'lambda'; params: string[]; body: Expr };
 
 export interface EvalContext {
   /** IANA zone or ±hh:mm, the job's `timezone`. */
@@ -439,6 +446,10 @@ const FUNCTIONS: Record<string, FunctionDef> = {
     nullAware: true,
     apply: ([a, b]) => (a !== null && b !== null && compareSql(a ?? null, b ?? null) === 0 ? null : (a ?? null)),
   },
+  bitand: { min: 2, max: 2, returns: 'bigint', apply: bitwise((x, y) => x & y) },
+  bitor: { min: 2, max: 2, returns: 'bigint', apply: bitwise((x, y) => x | y) },
+  bitxor: { min: 2, max: 2, returns: 'bigint', apply: bitwise((x, y) => x ^ y) },
+  bitnot: { min: 1, max: 1, returns: 'bigint', apply: bitwise((x) => ~x) },
   abs: {
     min: 1,
     max: 1,
@@ -500,6 +511,16 @@ const FUNCTIONS: Record<string, FunctionDef> = {
   },
 };
 
+/** Integer bit operations (on BIGINT values; a non-integer argument gives NULL). */
+function bitwise(fn: (x: bigint, y: bigint) => bigint): FunctionImpl {
+  return (args) => {
+    const ns = args.map((a) => toNumber(a));
+    if (ns.some((n) => n === null || (typeof n === 'number' && !Number.isInteger(n)))) return null;
+    const [x, y] = ns.map((n) => BigInt(n as number | bigint)) as [bigint, bigint | undefined];
+    return normalizeInteger(BigInt.asIntN(64, fn(x, y ?? 0n)));
+  };
+}
+
 function substring([s, pos, len]: Value[]): Value {
   const t = toText(s ?? null);
   const p = toNumber(pos ?? null);
@@ -514,6 +535,35 @@ function substring([s, pos, len]: Value[]): Value {
 
 /** The function names the emulator implements (lower case). */
 export const SUPPORTED_FUNCTIONS: readonly string[] = Object.keys(FUNCTIONS);
+
+/**
+ * Functions evaluated with their arguments unevaluated or over collections (lambdas, ARRAY, MAP), and the
+ * internal casts to ARRAY<JSON> / MAP<…,JSON>. Value: arity [min, max].
+ */
+const COLLECTION_FUNCTIONS: Record<string, [number, number]> = {
+  array_filter: [2, 2],
+  map_filter: [2, 2],
+  array_map: [2, 2],
+  map_values: [1, 1],
+  map_keys: [1, 1],
+  array_length: [1, 1],
+  cardinality: [1, 1],
+  parse_json: [1, 1],
+  regexp: [2, 2],
+  __cast_array_json: [1, 1],
+  __cast_map_json: [1, 1],
+  /** (date, signed amount, unit) and (unit, a, b): the TimestampArithmeticExpr forms. */
+  __time_add: [3, 3],
+  __time_diff: [3, 3],
+};
+
+/** Whether the emulator can evaluate `name` with `argc` arguments. */
+export function isSupportedFunction(name: string, argc: number): boolean {
+  const def = FUNCTIONS[name];
+  if (def) return argc >= def.min && argc <= def.max;
+  const c = COLLECTION_FUNCTIONS[name];
+  return c !== undefined && argc >= c[0] && argc <= c[1];
+}
 
 // ---------------------------------------------------------------- parser
 
@@ -928,6 +978,12 @@ export function renderExpression(e: Expr): string {
     }
     case 'call':
       return `${e.name}(${e.args.map(renderExpression).join(', ')})`;
+    case 'subscript':
+      return `${renderAt(e.base, 8)}[${renderExpression(e.index)}]`;
+    case 'array':
+      return `[${e.items.map(renderExpression).join(',')}]`;
+    case 'lambda':
+      return `${e.params.length === 1 ? e.params[0] : `(${e.params.join(', ')})`} -> ${renderExpression(e.body)}`;
   }
 }
 
@@ -961,6 +1017,12 @@ function children(e: Expr): Expr[] {
       ];
     case 'call':
       return e.args;
+    case 'subscript':
+      return [e.base, e.index];
+    case 'array':
+      return e.items;
+    case 'lambda':
+      return [e.body];
   }
 }
 
@@ -968,14 +1030,16 @@ function children(e: Expr): Expr[] {
 export function referencedColumns(e: Expr): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
-  const visit = (x: Expr) => {
-    if (x.kind === 'column' && !seen.has(x.name.toLowerCase())) {
+  // A lambda's parameters are not columns inside its body.
+  const visit = (x: Expr, bound: Set<string>) => {
+    if (x.kind === 'column' && !seen.has(x.name.toLowerCase()) && !bound.has(x.name.toLowerCase())) {
       seen.add(x.name.toLowerCase());
       out.push(x.name);
     }
-    for (const c of children(x)) visit(c);
+    const inner = x.kind === 'lambda' ? new Set([...bound, ...x.params.map((p) => p.toLowerCase())]) : bound;
+    for (const c of children(x)) visit(c, inner);
   };
-  visit(e);
+  visit(e, new Set());
   return out;
 }
 
@@ -985,7 +1049,7 @@ function toValue(raw: unknown): Value {
   if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'bigint' || typeof raw === 'boolean')
     return raw;
   if (raw instanceof Uint8Array) return Buffer.from(raw).toString('utf8');
-  if (Array.isArray(raw)) return raw.map(toValue);
+  if (Array.isArray(raw)) return isMap(raw as Value) ? (raw as Value) : raw.map(toValue);
   return toJsonText(raw);
 }
 
@@ -1149,12 +1213,71 @@ export function evaluate(e: Expr, row: Record<string, unknown>, ctx: EvalContext
       }
       return e.otherwise ? ev(e.otherwise) : null;
     }
+    case 'subscript':
+      return subscript(ev(e.base), ev(e.index), (a, b) => compareSql(a, b) === 0);
+    case 'array':
+      return e.items.map(ev);
+    case 'lambda':
+      throw new Error('a lambda is only evaluated as the argument of a higher-order function');
     case 'call': {
+      if (COLLECTION_FUNCTIONS[e.name]) return collectionCall(e, row, ctx);
       const def = FUNCTIONS[e.name];
       if (!def) return null;
       const args = e.args.map(ev);
       if (!def.nullAware && args.some((a) => a === null)) return null;
       return def.apply(args, ctx);
     }
+  }
+}
+
+/** `fn(x -> body, coll)`: the lambda applied with its parameters bound over the row's columns. */
+function applyLambda(fn: Expr | undefined, row: Record<string, unknown>, ctx: EvalContext): (args: Value[]) => Value {
+  if (fn?.kind !== 'lambda') throw new Error('the first argument must be a lambda');
+  return (args) => {
+    const scope: Record<string, unknown> = { ...row };
+    fn.params.forEach((p, i) => {
+      scope[p] = args[i] ?? null;
+    });
+    return evaluate(fn.body, scope, ctx);
+  };
+}
+
+function collectionCall(e: Expr & { kind: 'call' }, row: Record<string, unknown>, ctx: EvalContext): Value {
+  const [a, b] = e.args;
+  const ev = (x: Expr | undefined) => (x ? evaluate(x, row, ctx) : null);
+  switch (e.name) {
+    case 'array_filter':
+    case 'map_filter': {
+      const f = applyLambda(a, row, ctx);
+      return filterEntries(ev(b), (args) => truth(f(args)) === true);
+    }
+    case 'array_map': {
+      const f = applyLambda(a, row, ctx);
+      const arr = ev(b);
+      return Array.isArray(arr) ? arr.map((x) => f([x])) : null;
+    }
+    case 'map_values':
+      return mapPart(ev(a), 1);
+    case 'map_keys':
+      return mapPart(ev(a), 0);
+    case 'array_length':
+    case 'cardinality': {
+      const v = ev(a);
+      return Array.isArray(v) ? v.length : null;
+    }
+    case 'parse_json':
+      return parseJson(ev(a));
+    case 'regexp': {
+      const [s, p] = [toText(ev(a)), toText(ev(b))];
+      return s === null || p === null ? null : new RegExp(p, 'u').test(s);
+    }
+    case '__cast_array_json':
+      return jsonToArray(ev(a));
+    case '__time_add':
+      return addInterval(ev(a), ev(b), String(ev(e.args[2])));
+    case '__time_diff':
+      return timestampDiff(String(ev(a)), ev(b), ev(e.args[2]));
+    default:
+      return jsonToMap(ev(a));
   }
 }

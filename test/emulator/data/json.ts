@@ -8,10 +8,15 @@ export interface JsonOptions {
   /** Parsed `json_root`, or undefined. */
   jsonRoot?: JsonPathStep[];
   stripOuterArray: boolean;
+  /** See LoadSpec.fatalParseErrors. */
+  fatalParseErrors?: boolean;
 }
 
+/** The BE's simdjson error for a top-level array without strip_outer_array (StarRocks's SQL test text). */
+export const ARRAY_IN_DOCUMENT_STREAM = 'parse error. The value is array type in json document stream';
+
 /** One row of a message: the element to read fields from, or why the message could not give rows. */
-export type JsonRecord = { raw: string; value: unknown } | { raw: string; error: string };
+export type JsonRecord = { raw: string; value: unknown } | { raw: string; error: string; fatal?: boolean };
 
 /** Splits one message into row elements. An empty (blank) message gives no rows. */
 export function decodeJsonMessage(text: string, opts: JsonOptions): JsonRecord[] {
@@ -31,7 +36,10 @@ export function decodeJsonMessage(text: string, opts: JsonOptions): JsonRecord[]
       return [{ raw: text, error: 'JSON data is not an array-object, `strip_outer_array` must be FALSE' }];
     return doc.map((value) => ({ raw: toJsonText(value), value }));
   }
-  if (Array.isArray(doc)) return [{ raw: text, error: 'JSON data is array-object, `strip_outer_array` must be TRUE' }];
+  if (Array.isArray(doc)) {
+    if (opts.fatalParseErrors) return [{ raw: text, error: ARRAY_IN_DOCUMENT_STREAM, fatal: true }];
+    return [{ raw: text, error: 'JSON data is array-object, `strip_outer_array` must be TRUE' }];
+  }
   return [{ raw: opts.jsonRoot ? toJsonText(doc) : text.trim(), value: doc }];
 }
 

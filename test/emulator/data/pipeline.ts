@@ -24,9 +24,11 @@ import {
   type RejectedRow,
   type Row,
   type RowPipeline,
+  type Value,
 } from './contract.ts';
 import { parseCsv } from './csv.ts';
 import { type EvalContext, type Expr, evaluate, parseExpression, referencedColumns, renderExpression } from './expr.ts';
+import { toEvalExpr } from './from-sr.ts';
 import { decodeJsonMessage, fieldsByName, fieldsByPaths, type JsonRecord } from './json.ts';
 import { type JsonPathStep, parseJsonPath } from './json-path.ts';
 import { formatDateTime, isValidTimeZone, wallClock } from './time.ts';
@@ -89,7 +91,7 @@ export function renderWhereForShow(where: string | undefined): string {
 }
 
 /** A decoded source row: field values by source position, or why the row is rejected. */
-type SourceRow = { raw: string; values: unknown[] } | { raw: string; error: string };
+type SourceRow = { raw: string; values: unknown[] } | { raw: string; error: string; fatal?: boolean };
 
 interface ColumnPlan {
   col: ColumnDef;
@@ -109,7 +111,9 @@ export function createPipeline(spec: LoadSpec, table: ColumnDef[]): RowPipeline 
   const tableByName = new Map(table.map((c) => [c.name.toLowerCase(), c]));
   const columnTypes = Object.fromEntries(table.map((c) => [c.name, c.type]));
 
-  const mappings = (spec.columns ?? []).map((item) => parseColumnMapping(item, columnTypes));
+  const mappings: ColumnMapping[] = spec.parsedColumns
+    ? spec.parsedColumns.map((d) => (d.expr ? { name: d.name, expr: toEvalExpr(d.expr) } : { name: d.name }))
+    : (spec.columns ?? []).map((item) => parseColumnMapping(item, columnTypes));
   const seen = new Set<string>();
   for (const m of mappings) {
     if (seen.has(m.name.toLowerCase())) throw new LoadSpecError(`Duplicate column: ${m.name}`);
@@ -120,22 +124,27 @@ export function createPipeline(spec: LoadSpec, table: ColumnDef[]): RowPipeline 
   const sourceIndex = new Map(sourceNames.map((n, i) => [n.toLowerCase(), i]));
 
   const exprByColumn = new Map<string, Expr>();
+  // `__op` (PRIMARY KEY upsert 0 / delete 1) is no table column: computed or read per row, applied by applyRows.
+  let opExpr: Expr | undefined;
   for (const m of mappings) {
     if (!m.expr) continue;
-    if (!tableByName.has(m.name.toLowerCase()))
+    if (m.name.toLowerCase() === OP_COLUMN) opExpr = m.expr;
+    else if (!tableByName.has(m.name.toLowerCase()))
       throw new LoadSpecError(`Unknown column '${m.name}' in the target table`);
     for (const ref of referencedColumns(m.expr)) {
       if (!sourceIndex.has(ref.toLowerCase())) {
         throw new LoadSpecError(`unknown reference column, column=${m.name}, reference=${ref}`);
       }
     }
-    exprByColumn.set(m.name.toLowerCase(), m.expr);
+    if (m.name.toLowerCase() !== OP_COLUMN) exprByColumn.set(m.name.toLowerCase(), m.expr);
   }
+  const opIndex = sourceIndex.get(OP_COLUMN);
 
   let where: Expr | undefined;
-  if (spec.where !== undefined && spec.where.trim() !== '') {
-    const whereText = spec.where;
-    where = asLoadSpecError(() => parseExpression(whereText, { columnTypes }));
+  if (spec.parsedWhere || (spec.where !== undefined && spec.where.trim() !== '')) {
+    const whereText = spec.where ?? '';
+    const parsed = spec.parsedWhere;
+    where = parsed ? toEvalExpr(parsed) : asLoadSpecError(() => parseExpression(whereText, { columnTypes }));
     for (const ref of referencedColumns(where)) {
       if (!tableByName.has(ref.toLowerCase()) && !sourceIndex.has(ref.toLowerCase())) {
         throw new LoadSpecError(`unknown reference column in where predicate, reference=${ref}`);
@@ -171,7 +180,7 @@ export function createPipeline(spec: LoadSpec, table: ColumnDef[]): RowPipeline 
     for (const plan of plans) {
       const { col } = plan;
       const raw = plan.expr
-        ? evaluate(plan.expr, source, ctx)
+        ? sqlBoolean(evaluate(plan.expr, source, ctx))
         : plan.sourceIndex !== undefined
           ? values[plan.sourceIndex]
           : defaultOf(col);
@@ -185,6 +194,10 @@ export function createPipeline(spec: LoadSpec, table: ColumnDef[]): RowPipeline 
       const problem = validateValue(row[col.name] ?? null, col);
       if (problem) return { rejected: problem };
     }
+    if (opExpr || opIndex !== undefined) {
+      const op = opExpr ? evaluate(opExpr, source, ctx) : toOpValue(values[opIndex as number]);
+      row[OP_COLUMN] = isDelete(op) ? 1 : 0;
+    }
     return { row };
   };
 
@@ -197,6 +210,7 @@ export function createPipeline(spec: LoadSpec, table: ColumnDef[]): RowPipeline 
         for (const src of await decode(message)) {
           result.total++;
           if ('error' in src) {
+            if ('fatal' in src && src.fatal) return { ...result, rows: [], fatal: src.error };
             reject({ reason: src.error, raw: src.raw });
             continue;
           }
@@ -242,7 +256,11 @@ function sourceDecoder(spec: LoadSpec, sourceNames: string[]): (message: Buffer)
     }
     case 'json': {
       const jsonRoot = spec.jsonRoot && spec.jsonRoot.trim() !== '' ? parseJsonPath(spec.jsonRoot) : undefined;
-      const opts = { stripOuterArray: spec.stripOuterArray, ...(jsonRoot ? { jsonRoot } : {}) };
+      const opts = {
+        stripOuterArray: spec.stripOuterArray,
+        fatalParseErrors: spec.fatalParseErrors === true,
+        ...(jsonRoot ? { jsonRoot } : {}),
+      };
       return (message) => decodeJsonMessage(message.toString('utf8'), opts).map(fieldsOf);
     }
     case 'avro': {
@@ -254,4 +272,20 @@ function sourceDecoder(spec: LoadSpec, sourceNames: string[]): (message: Buffer)
     default:
       throw new LoadSpecError(`Format type is invalid. format=\`${String(spec.format)}\``);
   }
+}
+
+/** An expression's BOOLEAN result stored in a column reads 1/0, as StarRocks casts BOOLEAN (a JSON true stays 'true'). */
+function sqlBoolean(v: Value): Value {
+  return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+}
+
+export const OP_COLUMN = '__op';
+
+function toOpValue(v: unknown): Value {
+  return typeof v === 'string' || typeof v === 'number' ? v : null;
+}
+
+/** `__op` 1 or 'delete' (any case) deletes; anything else upserts. */
+function isDelete(v: Value): boolean {
+  return v === 1 || v === 1n || v === '1' || (typeof v === 'string' && v.toLowerCase() === 'delete');
 }

@@ -1,5 +1,6 @@
 // A Routine Load job: what the FE persists (JobRecord) plus what it only keeps in memory (JobRuntime, lost on an
 // FE restart, §2.6), and the tasks it currently holds.
+import type { ColumnDesc, SrExpr } from '../sql/expr-ast.ts';
 
 export type JobState = 'NEED_SCHEDULE' | 'RUNNING' | 'PAUSED' | 'STOPPED' | 'CANCELLED';
 
@@ -34,7 +35,10 @@ export interface LoadDesc {
   columnSeparator?: string;
   rowDelimiter?: string;
   columns?: string[];
+  /** As StarRocks stores them (plain names first); printed by SHOW ROUTINE LOAD. */
+  columnDescs?: ColumnDesc[];
   where?: string;
+  whereExpr?: SrExpr;
   partitions?: { temporary: boolean; names: string[] };
 }
 

@@ -1,6 +1,7 @@
 // The FE's RoutineLoadMgr: CREATE / ALTER / PAUSE / RESUME / STOP, job lookup, the state machine (§2.1) and
 // SHOW ROUTINE LOAD [TASK]. Scheduling and task execution live in scheduler.ts / task-executor.ts.
 import { randomUUID } from 'node:crypto';
+import type { Table } from '../catalog.ts';
 import { type LoadSpec, LoadSpecError } from '../data/contract.ts';
 import { createPipeline } from '../data/index.ts';
 import type { FrontEnd, Session } from '../fe.ts';
@@ -19,8 +20,10 @@ import {
   setProgress,
   type Task,
 } from './job.ts';
+import { castSlotRefs, syntheticStatement } from './origin-statement.ts';
 import { validateJobProperties, validateKafkaSource } from './properties.ts';
 import { type Cell, formatTime, showRoutineLoadRow, showTaskRow } from './render.ts';
+import { showCreateText } from './show-create.ts';
 
 type Stmt<T extends Statement['type']> = Extract<Statement, { type: T }>;
 
@@ -175,6 +178,7 @@ export class RoutineLoadManager {
       rowDelimiter: job.load.rowDelimiter ?? '\n',
       trimSpace: prop('trim_space') === 'true',
       stripOuterArray: prop('strip_outer_array') === 'true',
+      fatalParseErrors: this.fe.profile.pauseOnFatalParseError,
       strictMode: prop('strict_mode') === 'true',
       timezone: prop('timezone') ?? 'Asia/Shanghai',
     };
@@ -199,6 +203,9 @@ export class RoutineLoadManager {
     if (root) spec.jsonRoot = root;
     if (job.load.columns) spec.columns = job.load.columns;
     if (job.load.where) spec.where = job.load.where;
+    // Jobs from an image written before the FE kept parse trees fall back to the texts.
+    if (job.load.columnDescs) spec.parsedColumns = job.load.columnDescs;
+    if (job.load.whereExpr) spec.parsedWhere = job.load.whereExpr;
     if (job.schemaRegistryUrl) spec.schemaRegistryUrl = this.effectiveRegistryUrl(job.schemaRegistryUrl);
     return spec;
   }
@@ -236,7 +243,7 @@ export class RoutineLoadManager {
     }
     const table = db.tables.get(stmt.table);
     if (!table) throw errors.unknownTable(stmt.table);
-    this.checkLoadPartitions(stmt.load, table.name);
+    this.checkLoadPartitions(stmt.load, table);
     if (this.jobsNamed(dbName, stmt.job.name).some((j) => !FINAL_STATES.has(j.state))) {
       throw errors.ddl(`Name ${stmt.job.name} already used in db ${dbName}`);
     }
@@ -258,6 +265,8 @@ export class RoutineLoadManager {
     }
     const draft = { load: this.loadDesc(stmt.load), props, schemaRegistryUrl: src.schemaRegistryUrl };
     for (const [k, v] of jp.props) setPropOn(draft.props, k, v);
+    // setOptional: a CSV job keeps no jsonpaths / json_root, whatever was given (printing reference row 103).
+    if (format === 'csv') for (const k of ['jsonpaths', 'json_root']) setPropOn(draft.props, k, '');
     const mergeCondition = jp.props.find(([k]) => k === 'merge_condition')?.[1];
     if (
       mergeCondition !== undefined &&
@@ -324,15 +333,20 @@ export class RoutineLoadManager {
     if (load.columnSeparator !== undefined) d.columnSeparator = load.columnSeparator;
     if (load.rowDelimiter !== undefined) d.rowDelimiter = load.rowDelimiter;
     if (load.columns) d.columns = load.columns;
+    if (load.columnDescs) d.columnDescs = load.columnDescs;
     if (load.where !== undefined) d.where = load.where;
+    if (load.whereExpr) d.whereExpr = load.whereExpr;
     if (load.partitions) d.partitions = load.partitions;
     return d;
   }
 
-  private checkLoadPartitions(load: LoadProperties, tableName: string): void {
-    // Unpartitioned tables have a single partition named after the table.
+  private checkLoadPartitions(load: LoadProperties, table: Table): void {
+    // Unpartitioned tables have a single partition named after the table; no table has temporary partitions here.
+    const existing = table.partitions ?? [table.name];
     for (const p of load.partitions?.names ?? []) {
-      if (p !== tableName || load.partitions?.temporary) throw this.fe.errors.analysis(`Partition ${p} does not exist`);
+      if (!existing.includes(p) || load.partitions?.temporary) {
+        throw this.fe.errors.analysis(`Partition ${p} does not exist`);
+      }
     }
   }
 
@@ -377,7 +391,7 @@ export class RoutineLoadManager {
 
     const load: LoadDesc = { ...job.load, ...this.loadDesc(stmt.load) };
     const table = this.fe.catalog.getDbById(job.dbId)?.tables.get(job.tableName);
-    if (stmt.load.partitions) this.checkLoadPartitions(stmt.load, job.tableName);
+    if (stmt.load.partitions && table) this.checkLoadPartitions(stmt.load, table);
     const props = job.props.map(([k, v]) => [k, v] as [string, string]);
     for (const [k, v] of jp.props) setPropOn(props, k, v);
     if (table)
@@ -399,7 +413,8 @@ export class RoutineLoadManager {
       }
     }
 
-    // All checks passed: apply.
+    // All checks passed: apply. castSlotRef rewrites the new WHERE tree in place (§6, row 11).
+    if (stmt.load.whereExpr) load.whereExpr = castSlotRefs(stmt.load.whereExpr);
     job.load = load;
     job.props = props;
     if (jp.desiredConcurrentNum !== undefined) job.desiredConcurrentNum = jp.desiredConcurrentNum;
@@ -419,6 +434,8 @@ export class RoutineLoadManager {
     src.partitions?.forEach((p, i) => {
       setProgress(job, p, src.offsets?.[i] as number);
     });
+    // Any ALTER, even of properties only, replaces the stored statement with one built from the printed load.
+    job.originStatement = syntheticStatement(job, this.fe.profile);
     job.rt.epoch++;
     this.fe.persist();
   }
@@ -480,7 +497,7 @@ export class RoutineLoadManager {
     const db = this.dbName(session, stmt.job.db);
     const job = this.jobsNamed(db, stmt.job.name)[0];
     if (!job) throw this.fe.errors.showJobNotFound(stmt.job.name, db, false);
-    return [[job.name, job.originStatement]];
+    return [[job.name, showCreateText(job, this.fe.profile)]];
   }
 }
 
@@ -519,6 +536,8 @@ function checkShowColumns(p: Predicate, errors: FrontEnd['errors']): void {
     case 'not':
       checkShowColumns(p.operand, errors);
       return;
+    case 'unsupported':
+      throw errors.analysis(p.message);
     default:
       if (!SHOW_FILTER_COLUMNS.has(p.column.toLowerCase())) {
         throw errors.analysis(`Column \`${p.column}\` is not allowed in \`where\` clause`);
@@ -562,6 +581,8 @@ export function evalPredicate(p: Predicate, get: (column: string) => string | nu
       return evalPredicate(p.left, get) || evalPredicate(p.right, get);
     case 'not':
       return !evalPredicate(p.operand, get);
+    case 'unsupported':
+      return false;
     case 'like': {
       const v = get(p.column);
       return v !== null && likeToRegExp(p.pattern, true).test(String(v)) !== p.negated;

@@ -1,8 +1,9 @@
 // SHOW ROUTINE LOAD / SHOW ROUTINE LOAD TASK rows exactly as StarRocks prints them (§1.2–1.7, §7.1): Gson maps in
 // HashMap order, Progress as last-consumed offsets, empty strings vs NULL as the checklist in §10 says.
-import { renderColumnsForShow, renderWhereForShow } from '../data/index.ts';
+
 import { gsonMap, javaDouble } from '../java-json.ts';
 import type { Profile } from '../profiles.ts';
+import { printColumns, printExpr } from '../sql/expr-print.ts';
 import { type Job, jobPartitions, renderReason, type Task } from './job.ts';
 
 export type Cell = string | null;
@@ -45,8 +46,8 @@ export function jobPropertiesJson(job: Job, profile: Profile): string {
   const format = job.props.find(([k]) => k === 'format')?.[1] ?? 'csv';
   const e: [string, unknown][] = [
     ['partitions', job.load.partitions ? job.load.partitions.names.join(',') : '*'],
-    ['columnToColumnExpr', job.load.columns ? renderColumnsForShow(job.load.columns) : '*'],
-    ['whereExpr', job.load.where ? renderWhereForShow(job.load.where) : '*'],
+    ['columnToColumnExpr', job.load.columnDescs ? printColumns(job.load.columnDescs, profile.sql) : '*'],
+    ['whereExpr', job.load.whereExpr ? printExpr(job.load.whereExpr, profile.sql) : '*'],
   ];
   if (format === 'json') e.push(['dataFormat', 'json']);
   else {

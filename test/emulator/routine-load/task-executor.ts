@@ -10,6 +10,7 @@ import { KafkaFetchError } from '../data-plane/kafka.ts';
 import { errorLogUrl } from '../error-log.ts';
 import type { FrontEnd } from '../fe.ts';
 import { ErrCode, type Job, jobPartitions, renderReason, setProgress, setTimestampProgress, type Task } from './job.ts';
+import { rewriteOpColumn } from './origin-statement.ts';
 import {
   beAbort,
   offsetAhead,
@@ -66,7 +67,12 @@ export class TaskExecutor {
   private pipelineFor(job: Job): RowPipeline | undefined {
     const table = this.fe.catalog.getDbById(job.dbId)?.tables.get(job.tableName);
     if (!table || table.id !== job.tableId) return undefined;
-    const key = JSON.stringify([job.load, job.props, job.schemaRegistryUrl, table.id]);
+    // Planning the task on the leader rewrites `__op` string constants in the job's own list (row 95).
+    rewriteOpColumn(job.load);
+    // The load's parse trees hold bigint literals, which JSON.stringify does not take as they are.
+    const key = JSON.stringify([job.load, job.props, job.schemaRegistryUrl, table.id], (_k, v) =>
+      typeof v === 'bigint' ? `${v}n` : v,
+    );
     const cached = this.pipelines.get(job);
     if (cached?.key === key) return cached.pipeline;
     const pipeline = this.fe.manager.checkPipeline(job, table.columns);
@@ -77,6 +83,21 @@ export class TaskExecutor {
   private taskMessage(job: Job, task: Task, msg: string, toOtherMsg: boolean): void {
     task.message = msg;
     if (toOtherMsg) this.fe.manager.setOtherMsg(job, `[task id: ${task.id}] [txn id: ${task.txnId}] ${msg}`);
+  }
+
+  /**
+   * A fatal parse error fails the task without committing: OtherMsg shows it, and the job either pauses
+   * (pause_on_fatal_parse_error) or stays RUNNING and retries the same offsets (StarRocks's
+   * test_pause_on_fatal_parse_error).
+   */
+  private fatalParseError(job: Job, task: Task, error: string, interval: number): void {
+    job.stats.abortedTaskNum++;
+    this.taskMessage(job, task, error, true);
+    if (job.props.find(([k]) => k === 'pause_on_fatal_parse_error')?.[1] === 'true') {
+      this.pause(job, ErrCode.TASKS_ABORT, error);
+      return;
+    }
+    task.notBefore = Date.now() + interval;
   }
 
   private pause(job: Job, code: number, msg: string): void {
@@ -206,6 +227,10 @@ export class TaskExecutor {
       const values = batch.flatMap((b) => b.messages.map((m) => m.value));
       const result = await pipeline.process(values);
       if (stale()) return;
+      if (result.fatal) {
+        this.fatalParseError(job, task, result.fatal, interval);
+        return;
+      }
 
       // max_filter_ratio: the BE aborts the txn; nothing of this batch is committed (§2.3).
       const considered = result.total - result.unselected;

@@ -1,5 +1,7 @@
-// Statement shapes produced by the parser. Expressions that the data library evaluates (COLUMNS items, load WHERE,
-// SELECT WHERE) are kept as source text; SHOW filters use the small predicate tree below.
+// Statement shapes produced by the parser. COLUMNS items and the load WHERE are parsed with StarRocks's
+// expression grammar (expr-parser.ts) and kept both as trees (what SHOW prints and the data library evaluates)
+// and as source text; SELECT WHERE stays text; SHOW filters are narrowed to the small predicate tree below.
+import type { ColumnDesc, SrExpr } from './expr-ast.ts';
 
 export interface QualifiedName {
   db?: string;
@@ -20,8 +22,12 @@ export interface ColumnSpec {
 export interface LoadProperties {
   columnSeparator?: string;
   rowDelimiter?: string;
+  /** Each COLUMNS item's source text, in input order. */
   columns?: string[];
+  /** The COLUMNS list as StarRocks stores it: plain names first, then assignments (printing reference R9). */
+  columnDescs?: ColumnDesc[];
   where?: string;
+  whereExpr?: SrExpr;
   partitions?: { temporary: boolean; names: string[] };
 }
 
@@ -33,7 +39,9 @@ export type Predicate =
   | { kind: 'like'; column: string; pattern: string; negated: boolean }
   | { kind: 'in'; column: string; values: (string | number)[]; negated: boolean }
   | { kind: 'and' | 'or'; left: Predicate; right: Predicate }
-  | { kind: 'not'; operand: Predicate };
+  | { kind: 'not'; operand: Predicate }
+  /** Parsed (the grammar takes any expression) but not a filter the show code evaluates: an analysis error. */
+  | { kind: 'unsupported'; message: string };
 
 export interface OrderItem {
   column: string;
@@ -59,6 +67,8 @@ export type Statement =
       keysType: KeysType;
       keys: string[];
       comment?: string;
+      /** PARTITION BY RANGE/LIST partition names; absent: one partition named after the table. */
+      partitions?: string[];
     }
   | { type: 'drop_table'; table: QualifiedName; ifExists: boolean }
   | { type: 'describe'; table: QualifiedName }
@@ -108,5 +118,6 @@ export type Statement =
   | { type: 'show_routine_load_task'; fromDb?: string; where?: Predicate }
   | { type: 'show_create_routine_load'; job: QualifiedName }
   | { type: 'show_backends' }
+  | { type: 'sync' }
   | { type: 'admin_show_config'; like?: string }
   | { type: 'admin_set_config'; properties: Property[] };

@@ -25,8 +25,10 @@ export class LexError extends Error {
   }
 }
 
+// Longest first. `->` is the lambda/JSON arrow; `[ ] { } :` build arrays, maps and subscripts.
 const PUNCT = [
   '<=>',
+  '->',
   '!=',
   '<>',
   '<=',
@@ -46,6 +48,16 @@ const PUNCT = [
   '-',
   '/',
   '%',
+  '[',
+  ']',
+  '{',
+  '}',
+  ':',
+  '&',
+  '|',
+  '^',
+  '~',
+  '!',
 ];
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', '0': '\0', Z: '\x1a' };
 
@@ -68,8 +80,8 @@ export function tokenize(sql: string): Token[] {
       advanceTo(i + 1);
       continue;
     }
-    // Comments: `-- ...`, `# ...`, `/* ... */`.
-    if ((c === '-' && sql[i + 1] === '-') || c === '#') {
+    // Comments: `-- ...` and `/* ... */`. StarRocks's lexer has no `#` comment, so `#` is a syntax error.
+    if (c === '-' && sql[i + 1] === '-') {
       const nl = sql.indexOf('\n', i);
       advanceTo(nl < 0 ? sql.length : nl);
       continue;
@@ -97,7 +109,8 @@ export function tokenize(sql: string): Token[] {
         const d = sql[j] as string;
         if (d === '\\' && j + 1 < sql.length) {
           const e = sql[j + 1] as string;
-          out += ESCAPES[e] ?? e;
+          // escapeBackSlash (§3): `\%` and `\_` keep their backslash so LIKE still sees an escaped wildcard.
+          out += e === '%' || e === '_' ? `\\${e}` : (ESCAPES[e] ?? e);
           j += 2;
           continue;
         }
@@ -121,8 +134,8 @@ export function tokenize(sql: string): Token[] {
       for (;;) {
         if (j >= sql.length) throw new LexError('Unterminated quoted identifier', startLine, column);
         if (sql[j] === '`') {
+          // visitBackQuotedIdentifier deletes every backquote, so a doubled one is lost: `a``b` is ab (row 10).
           if (sql[j + 1] === '`') {
-            out += '`';
             j += 2;
             continue;
           }

@@ -12,29 +12,20 @@ import type {
   SelectItem,
   Statement,
 } from './ast.ts';
+import { DIALECT_3_4, type SqlDialect } from './dialect.ts';
+import type { ColumnDesc, SrExpr } from './expr-ast.ts';
+import { ExprParser } from './expr-parser.ts';
 import { LexError, type Token, tokenize } from './lexer.ts';
+import { AnalysisError, ParseError } from './parse-error.ts';
+import { isReserved } from './reserved.ts';
 
-export class ParseError extends Error {
-  readonly line: number;
-  /** 0-based, as ANTLR reports it in StarRocks' messages. */
-  readonly column: number;
-  readonly found: string;
-  readonly expected: string[];
-  constructor(found: string, line: number, column: number, expected: string[]) {
-    super(`Unexpected input '${found}' at line ${line}, column ${column}; expected ${expected.join(', ')}`);
-    this.found = found;
-    this.line = line;
-    this.column = column;
-    this.expected = expected;
-  }
-}
-
-/** Semantic errors detected while building the statement (StarRocks' analyzer errors). */
-export class AnalysisError extends Error {}
+export { AnalysisError, ParseError };
 
 export interface ParseOptions {
   /** The client enabled CLIENT_MULTI_STATEMENTS; otherwise a second statement is a syntax error. */
   multiStatements?: boolean;
+  /** The emulated version's expression grammar and rewrites (default: 3.4). */
+  dialect?: SqlDialect;
 }
 
 export function parseStatements(sql: string, opts: ParseOptions = {}): { statement: Statement; text: string }[] {
@@ -45,7 +36,7 @@ export function parseStatements(sql: string, opts: ParseOptions = {}): { stateme
     if (e instanceof LexError) throw new ParseError(sql.slice(0, 20), e.line, e.column - 1, ['<EOF>']);
     throw e;
   }
-  const p = new Parser(sql, tokens);
+  const p = new Parser(sql, tokens, opts.dialect ?? DIALECT_3_4);
   const out: { statement: Statement; text: string }[] = [];
   for (;;) {
     while (p.acceptPunct(';')) {
@@ -62,8 +53,8 @@ export function parseStatements(sql: string, opts: ParseOptions = {}): { stateme
   return out;
 }
 
-export function parseStatement(sql: string): Statement {
-  const all = parseStatements(sql);
+export function parseStatement(sql: string, dialect?: SqlDialect): Statement {
+  const all = parseStatements(sql, dialect ? { dialect } : {});
   return (all[0] as { statement: Statement }).statement;
 }
 
@@ -91,10 +82,26 @@ class Parser {
   private pos = 0;
   private readonly sql: string;
   private readonly tokens: Token[];
+  private readonly dialect: SqlDialect;
 
-  constructor(sql: string, tokens: Token[]) {
+  constructor(sql: string, tokens: Token[], dialect: SqlDialect) {
     this.sql = sql;
     this.tokens = tokens;
+    this.dialect = dialect;
+  }
+
+  /** Runs the expression grammar at the current token and moves past what it consumed. */
+  private withExpr<T>(fn: (e: ExprParser) => T): T {
+    const ep = new ExprParser(this.sql, this.tokens, this.pos, this.dialect);
+    const out = fn(ep);
+    this.pos = ep.pos;
+    return out;
+  }
+  /** An expression and its source text (the text feeds error messages and the stored statement). */
+  private expression(): { expr: SrExpr; text: string } {
+    const first = this.peek();
+    const expr = this.withExpr((ep) => ep.expression());
+    return { expr, text: this.sql.slice(first.start, this.lastEnd()).trim() };
   }
 
   // ---- token helpers ----
@@ -143,13 +150,15 @@ class Parser {
   expectPunct(p: string): void {
     if (!this.acceptPunct(p)) this.fail([`'${p}'`]);
   }
-  identifier(what = 'identifier'): string {
+  identifier(_what = 'identifier'): string {
     const t = this.peek();
-    if (t.kind === 'ident' || t.kind === 'quoted') {
+    // A reserved word names something only in backquotes (`order`, `partition`).
+    if ((t.kind === 'ident' && !isReserved(t.value)) || t.kind === 'quoted') {
       this.next();
       return t.value;
     }
-    return this.fail([what]);
+    // StarRocks's wording for a missing or reserved name, whatever the name is for.
+    return this.fail(['a legal identifier']);
   }
   qualifiedName(): QualifiedName {
     const first = this.identifier();
@@ -204,9 +213,11 @@ class Parser {
   private propertyList(): Property[] {
     this.expectPunct('(');
     const props: Property[] = [];
-    if (this.acceptPunct(')')) return props;
+    // The grammar's propertyList needs at least one property: `PROPERTIES ()` is a syntax error.
     do {
-      const key = this.stringLiteral();
+      // visitProperty trims keys from 3.1.14 / 3.2.9 on (printing reference §4); values are never trimmed.
+      const raw = this.stringLiteral();
+      const key = this.dialect.trimPropertyKeys ? raw.trim() : raw;
       this.expectPunct('=');
       const value = this.stringLiteral();
       props.push([key, value]);
@@ -253,7 +264,7 @@ class Parser {
       case 'DESC':
       case 'DESCRIBE':
         this.next();
-        return { type: 'describe', table: this.qualifiedName() };
+        return this.describe();
       case 'USE':
         this.next();
         return { type: 'use', db: this.identifier('database name') };
@@ -265,6 +276,10 @@ class Parser {
         return this.insert();
       case 'ADMIN':
         return this.admin();
+      case 'SYNC':
+        // Waits for metadata to reach this FE; one FE here, so nothing to wait for.
+        this.next();
+        return { type: 'sync' };
       default:
         return this.fail(['CREATE', 'DROP', 'ALTER', 'SHOW', 'SELECT', 'INSERT', 'PAUSE', 'RESUME', 'STOP']);
     }
@@ -294,6 +309,7 @@ class Parser {
     let keysType: KeysType = 'DUPLICATE';
     let keys: string[] | undefined;
     let comment: string | undefined;
+    let partitions: string[] | undefined;
     const clauseStarts = new Set([
       'ENGINE',
       'DUPLICATE',
@@ -320,7 +336,12 @@ class Parser {
         keys = this.identifierList();
       } else if (this.acceptKeyword('COMMENT')) {
         comment = this.stringLiteral();
-      } else if (this.isKeyword('PARTITION') || this.isKeyword('DISTRIBUTED') || this.isKeyword('ORDER')) {
+      } else if (this.isKeyword('PARTITION')) {
+        const from = this.pos;
+        this.next();
+        this.skipClause(clauseStarts);
+        partitions = this.partitionDefinitions(from, this.pos);
+      } else if (this.isKeyword('DISTRIBUTED') || this.isKeyword('ORDER')) {
         this.next();
         this.skipClause(clauseStarts);
       } else if (this.acceptKeyword('PROPERTIES')) {
@@ -338,7 +359,20 @@ class Parser {
       keys: keys ?? [first.name],
     };
     if (comment !== undefined) stmt.comment = comment;
+    if (partitions) stmt.partitions = partitions;
     return stmt;
+  }
+
+  /** Names of `PARTITION <name> VALUES …` inside a PARTITION BY RANGE/LIST clause (tokens from..to). */
+  private partitionDefinitions(from: number, to: number): string[] {
+    const names: string[] = [];
+    for (let i = from + 1; i + 2 < to; i++) {
+      const [kw, name, values] = [this.tokens[i], this.tokens[i + 1], this.tokens[i + 2]] as [Token, Token, Token];
+      const isPartition = kw.kind === 'ident' && kw.value.toUpperCase() === 'PARTITION';
+      const isValues = values.kind === 'ident' && values.value.toUpperCase() === 'VALUES';
+      if (isPartition && isValues && (name.kind === 'ident' || name.kind === 'quoted')) names.push(name.value);
+    }
+    return names;
   }
 
   private columnDef(): ColumnSpec {
@@ -402,37 +436,64 @@ class Parser {
         load.rowDelimiter = this.stringLiteral();
       } else if (this.acceptKeyword('COLUMNS')) {
         if (load.columns !== undefined) throw new AnalysisError('repeat setting of columns info');
-        this.expectPunct('(');
-        const items: string[] = [];
-        do items.push(this.expressionText(new Set()));
-        while (this.acceptPunct(','));
-        this.expectPunct(')');
-        load.columns = items;
+        this.importColumns(load);
       } else if (this.acceptKeyword('WHERE')) {
         if (load.where !== undefined) throw new AnalysisError('repeat setting of where predicate');
-        const where = this.expressionText(new Set(['PROPERTIES', 'FROM']));
-        if (/\(\s*select\b/i.test(where)) throw new AnalysisError('the predicate cannot contain subqueries');
-        load.where = where;
+        const { expr, text } = this.expression();
+        load.where = text;
+        load.whereExpr = expr;
       } else {
         const temporary = this.acceptKeyword('TEMPORARY');
         if (!this.acceptKeyword('PARTITIONS')) this.expectKeyword('PARTITION');
         if (load.partitions !== undefined) throw new AnalysisError('repeat setting of partition names');
-        let names: string[];
-        if (this.isPunct('(')) names = this.identifierList();
-        else {
-          names = [this.identifier('partition name')];
-        }
-        load.partitions = { temporary, names };
+        load.partitions = { temporary, names: this.partitionNames() };
       }
     } while (this.acceptPunct(',') && (starts() || this.fail(['COLUMNS', 'ROWS', 'WHERE', 'PARTITION'])));
     void allowed;
     return load;
   }
 
+  /**
+   * COLUMNS (name | name = expr, ...): `load.columns` keeps each item's text in input order (the data pipeline maps
+   * source fields by it); `load.columnDescs` is StarRocks's list, plain names first (visitImportColumns, R9).
+   */
+  private importColumns(load: LoadProperties): void {
+    this.expectPunct('(');
+    const items: string[] = [];
+    const plain: ColumnDesc[] = [];
+    const assigned: ColumnDesc[] = [];
+    do {
+      const start = this.peek();
+      let name = this.identifier('column name');
+      // qualifiedName: only the last part survives (row 4).
+      while (this.acceptPunct('.')) name = this.identifier('column name');
+      if (this.acceptPunct('=')) {
+        const expr: SrExpr = this.acceptKeyword('DEFAULT') ? { kind: 'default' } : this.expression().expr;
+        assigned.push({ name, expr });
+      } else plain.push({ name });
+      items.push(this.sql.slice(start.start, this.lastEnd()).trim());
+    } while (this.acceptPunct(','));
+    this.expectPunct(')');
+    load.columns = items;
+    load.columnDescs = [...plain, ...assigned];
+  }
+
+  /** PARTITION p | PARTITION (p, 'q', `R`): identifiers or strings (visitIdentifierOrString, §4). */
+  private partitionNames(): string[] {
+    const one = () => (this.peek().kind === 'string' ? this.stringLiteral() : this.identifier('partition name'));
+    if (!this.acceptPunct('(')) return [one()];
+    const names = [one()];
+    while (this.acceptPunct(',')) names.push(one());
+    this.expectPunct(')');
+    return names;
+  }
+
   private createRoutineLoad(): Statement {
     const job = this.qualifiedName();
     this.expectKeyword('ON');
-    const table = this.identifier('table name');
+    // `ON db.t` is in the grammar (qualifiedName); the table is looked up by its last part.
+    let table = this.identifier('table name');
+    while (this.acceptPunct('.')) table = this.identifier('table name');
     const load = this.loadProperties('create');
     const properties = this.acceptKeyword('PROPERTIES') ? this.propertyList() : [];
     this.expectKeyword('FROM');
@@ -488,19 +549,51 @@ class Parser {
     }
     const all = this.acceptKeyword('ALL');
     this.expectKeyword('ROUTINE', 'LOAD');
+    // §1.1: only FROM names the database (no IN), and the TASK form requires its WHERE.
     if (!all && this.acceptKeyword('TASK')) {
       const stmt: Statement = { type: 'show_routine_load_task' };
-      if (this.acceptKeyword('FROM') || this.acceptKeyword('IN')) stmt.fromDb = this.identifier('database name');
-      if (this.acceptKeyword('WHERE')) stmt.where = this.predicate();
+      if (this.acceptKeyword('FROM')) stmt.fromDb = this.identifier('database name');
+      this.expectKeyword('WHERE');
+      stmt.where = this.showPredicate();
       return stmt;
     }
     const stmt: Statement = { type: 'show_routine_load', all, orderBy: [] };
     if (this.acceptKeyword('FOR')) stmt.job = this.qualifiedName();
-    if (this.acceptKeyword('FROM') || this.acceptKeyword('IN')) stmt.fromDb = this.identifier('database name');
-    if (this.acceptKeyword('WHERE')) stmt.where = this.predicate();
-    if (this.acceptKeyword('ORDER', 'BY')) stmt.orderBy = this.orderItems();
+    if (this.acceptKeyword('FROM')) stmt.fromDb = this.identifier('database name');
+    if (this.acceptKeyword('WHERE')) stmt.where = this.showPredicate();
+    if (this.acceptKeyword('ORDER', 'BY')) stmt.orderBy = this.showOrderItems();
     if (this.acceptKeyword('LIMIT')) stmt.limit = this.limit();
     return stmt;
+  }
+
+  /** SHOW … WHERE: the full expression grammar, then narrowed to what the show filter evaluates. */
+  private showPredicate(): Predicate {
+    const { expr } = this.expression();
+    try {
+      return toPredicate(expr);
+    } catch (e) {
+      if (e instanceof AnalysisError) return { kind: 'unsupported', message: e.message };
+      throw e;
+    }
+  }
+
+  /** SHOW … ORDER BY takes expressions; only column names order rows (other items are accepted, ignored). */
+  private showOrderItems(): OrderItem[] {
+    const items: OrderItem[] = [];
+    do {
+      const { expr } = this.expression();
+      let desc = false;
+      if (this.acceptKeyword('DESC')) desc = true;
+      else this.acceptKeyword('ASC');
+      if (expr.kind === 'slot') items.push({ column: expr.name, desc });
+    } while (this.acceptPunct(','));
+    return items;
+  }
+
+  private describe(): Statement {
+    const table = this.qualifiedName();
+    this.acceptKeyword('ALL');
+    return { type: 'describe', table };
   }
 
   private limit(): number {
@@ -520,56 +613,6 @@ class Parser {
       items.push({ column, desc });
     } while (this.acceptPunct(','));
     return items;
-  }
-
-  // SHOW ... WHERE: OR of ANDs of simple comparisons.
-  private predicate(): Predicate {
-    let left = this.conjunction();
-    while (this.acceptKeyword('OR')) left = { kind: 'or', left, right: this.conjunction() };
-    return left;
-  }
-  private conjunction(): Predicate {
-    let left = this.negation();
-    while (this.acceptKeyword('AND') || this.acceptPunct('&&')) left = { kind: 'and', left, right: this.negation() };
-    return left;
-  }
-  private negation(): Predicate {
-    if (this.acceptKeyword('NOT')) return { kind: 'not', operand: this.negation() };
-    if (this.acceptPunct('(')) {
-      const p = this.predicate();
-      this.expectPunct(')');
-      return p;
-    }
-    const column = this.identifier('column name');
-    const negated = this.acceptKeyword('NOT');
-    if (this.acceptKeyword('LIKE')) return { kind: 'like', column, pattern: this.stringLiteral(), negated };
-    if (this.acceptKeyword('IN')) {
-      this.expectPunct('(');
-      const values = [this.literal()];
-      while (this.acceptPunct(',')) values.push(this.literal());
-      this.expectPunct(')');
-      return { kind: 'in', column, values, negated };
-    }
-    if (negated) this.fail(['LIKE', 'IN']);
-    const t = this.peek();
-    const ops = ['=', '!=', '<>', '<', '<=', '>', '>='];
-    if (t.kind !== 'punct' || !ops.includes(t.value)) this.fail(ops.map((o) => `'${o}'`));
-    this.next();
-    const op = (t.value === '<>' ? '!=' : t.value) as '=' | '!=' | '<' | '<=' | '>' | '>=';
-    return { kind: 'compare', column, op, value: this.literal() };
-  }
-  private literal(): string | number {
-    const neg = this.acceptPunct('-');
-    const t = this.peek();
-    if (t.kind === 'string' && !neg) {
-      this.next();
-      return t.value;
-    }
-    if (t.kind === 'number') {
-      this.next();
-      return neg ? -Number(t.value) : Number(t.value);
-    }
-    return this.fail(['a literal']);
   }
 
   private set(): Statement {
@@ -703,4 +746,42 @@ class Parser {
       return { type: 'admin_set_config', properties: this.propertyList() };
     return this.fail(['SHOW FRONTEND CONFIG', 'SET FRONTEND CONFIG']);
   }
+}
+
+const SHOW_FILTER_HELP = 'only comparisons, LIKE and IN of a column with constants, combined with AND/OR/NOT';
+
+function showLiteral(e: SrExpr): string | number {
+  if (e.kind === 'string') return e.value;
+  if (e.kind === 'int') return Number(e.value);
+  if (e.kind === 'decimal') return Number(e.text);
+  throw new AnalysisError(`Unsupported where clause: ${SHOW_FILTER_HELP}`);
+}
+
+function showColumn(e: SrExpr): string {
+  if (e.kind !== 'slot') throw new AnalysisError(`Unsupported where clause: ${SHOW_FILTER_HELP}`);
+  return e.name;
+}
+
+/** Narrows a parsed SHOW filter to the predicate tree the show code evaluates; anything else is an analysis error. */
+export function toPredicate(e: SrExpr): Predicate {
+  switch (e.kind) {
+    case 'and':
+    case 'or':
+      return { kind: e.kind, left: toPredicate(e.left), right: toPredicate(e.right) };
+    case 'not':
+      if (e.operand.kind === 'like')
+        return { ...(toPredicate(e.operand) as Predicate & { kind: 'like' }), negated: true };
+      return { kind: 'not', operand: toPredicate(e.operand) };
+    case 'like':
+      if (e.op !== 'LIKE' || e.pattern.kind !== 'string') break;
+      return { kind: 'like', column: showColumn(e.operand), pattern: e.pattern.value, negated: false };
+    case 'in':
+      return { kind: 'in', column: showColumn(e.operand), values: e.list.map(showLiteral), negated: e.negated };
+    case 'compare':
+      if (e.op === '<=>') break;
+      return { kind: 'compare', column: showColumn(e.left), op: e.op, value: showLiteral(e.right) };
+    default:
+      break;
+  }
+  throw new AnalysisError(`Unsupported where clause: ${SHOW_FILTER_HELP}`);
 }

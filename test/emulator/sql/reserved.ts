@@ -1,0 +1,47 @@
+// StarRocks's reserved words (3.x "Keywords" documentation page, cross-checked with the nonReserved rule of
+// StarRocks.g4): they cannot be used bare as identifiers, only back-quoted. Written down here independently of
+// the operator's own list on purpose: the emulator must catch the operator forgetting a backquote.
+export const RESERVED = new Set(
+  `ADD ALL ALTER ANALYZE AND ARRAY AS ASC BETWEEN BIGINT BITMAP BOTH BY CASE CHAR CHARACTER CHECK COLLATE COLUMN
+  COMPACTION CONVERT CREATE CROSS CUBE CURRENT_DATE CURRENT_ROLE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER DATABASE
+  DATABASES DECIMAL DECIMALV2 DECIMAL32 DECIMAL64 DECIMAL128 DEFAULT DELETE DENSE_RANK DESC DESCRIBE DISTINCT DOUBLE
+  DROP DUAL DEFERRED ELSE EXCEPT EXISTS EXPLAIN FALSE FIRST_VALUE FLOAT FOR FORCE FROM FULL FUNCTION GRANT GROUP GROUPS
+  GROUPING GROUPING_ID HAVING HLL HOST IF IGNORE IN INDEX INFILE INNER INSERT INT INTEGER INTERSECT INTO IS IMMEDIATE
+  JOIN JSON KEY KEYS KILL LAG LARGEINT LAST_VALUE LATERAL LEAD LEFT LIKE LIMIT LOAD LOCALTIME LOCALTIMESTAMP MAXVALUE
+  MINUS MOD NTILE NOT NULL ON OR ORDER OUTER OUTFILE OVER PARTITION PERCENTILE PRIMARY PROCEDURE QUALIFY RANGE RANK
+  READ REGEXP RELEASE RENAME REPLACE REVOKE RIGHT RLIKE ROW ROWS ROW_NUMBER SCHEMA SCHEMAS SELECT SET SET_VAR SHOW
+  SMALLINT SYSTEM TABLE TERMINATED TEXT THEN TINYINT TO TRUE UNION UNIQUE UNSIGNED UPDATE USE USING VALUES VARCHAR
+  WHEN WHERE WITH`.split(/\s+/),
+);
+
+/**
+ * Reserved words that still start a function call (StarRocks.g4 `specialFunctionExpression`,
+ * `informationFunctionExpression`, `specialDateTimeExpression`), e.g. IF(a, b, c), LEFT(s, 2), MOD(a, 2).
+ */
+export const RESERVED_FUNCTIONS = new Set([
+  // add(a, b) is a function call (printing reference row 87) although ADD is reserved.
+  'ADD',
+  'CHAR',
+  'IF',
+  'LEFT',
+  'RIGHT',
+  'MOD',
+  'REPLACE',
+  'LIKE',
+  'REGEXP',
+  'RLIKE',
+  'DATABASE',
+  'SCHEMA',
+  'CURRENT_USER',
+  'CURRENT_ROLE',
+  'CURRENT_DATE',
+  'CURRENT_TIME',
+  'CURRENT_TIMESTAMP',
+  'LOCALTIME',
+  'LOCALTIMESTAMP',
+  'ROW',
+]);
+
+export function isReserved(word: string): boolean {
+  return RESERVED.has(word.toUpperCase());
+}
