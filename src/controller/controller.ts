@@ -81,19 +81,21 @@ export async function startOperator(
   const observer = new Observer({ maxAgeMs: cfg.resyncSeconds * 1000 });
   // Kafka is read by the operator itself (partitions, offsets) at most once per topic per resync period.
   const kafkaFacts = new KafkaFactsReader({ maxAgeMs: cfg.resyncSeconds * 1000 });
+  const opMetrics = operatorMetrics(metrics);
+  const jobWriter = new KubeWriter(kc, 'routineloadjobs', { metrics: opMetrics });
   const recorder = new EventRecorder(kc, { component: 'routine-load-operator', host: cfg.identity, logger });
   const reconciler = new Reconciler({
-    kube: new KubeWriter(kc, 'routineloadjobs'),
+    kube: jobWriter,
     connections: connManager,
     observer,
     secrets,
     getConnection: (ns, name) => connections.get(ns, name),
     events: { record: (job, type, reason, message) => void recorder.record(job, type, reason, message) },
     logger,
-    metrics: operatorMetrics(metrics),
+    metrics: opMetrics,
     jobFacts: new JobFactsGatherer({ kafka: kafkaFacts }),
   });
-  const connWriter = new KubeWriter(kc, 'starrocksconnections');
+  const connWriter = new KubeWriter(kc, 'starrocksconnections', { metrics: opMetrics });
 
   const queue = new WorkQueue({ name: CONTROLLER, metrics, logger });
   const connQueue = new WorkQueue({ name: 'starrocksconnection', metrics, logger });
@@ -123,7 +125,10 @@ export async function startOperator(
       queue.add(objectKey(j));
     }
   });
-  jobs.on('delete', (j) => queue.add(objectKey(j)));
+  jobs.on('delete', (j) => {
+    jobWriter.forget(j);
+    queue.add(objectKey(j));
+  });
   const connChanged = (c: StarRocksConnection) => {
     const ns = c.metadata.namespace ?? 'default';
     observer.invalidateConnection(`${ns}/${c.metadata.name}`);
@@ -299,9 +304,9 @@ async function updateConnectionStatus(
         ['Ready', 'False', reason, message],
       ]),
     };
-    await writer.patchStatus(conn, prev, next);
+    await writer.patchStatus(conn, prev, next, 'connection');
     return { requeueAfterMs: 15_000 };
   }
-  await writer.patchStatus(conn, prev, next);
+  await writer.patchStatus(conn, prev, next, 'connection');
   return undefined;
 }

@@ -180,7 +180,7 @@ export class Reconciler {
           pending = action.pending;
           // Durable before the statement it guards: a crash after the SQL finds the intent on restart.
           const next = { ...statusNow, pendingOperation: pending };
-          await d.kube.patchStatus(current, statusNow, next);
+          await d.kube.patchStatus(current, statusNow, next, 'pending');
           statusNow = next;
           failpoint('after-pending');
           break;
@@ -219,7 +219,7 @@ export class Reconciler {
     };
     if (!pending) delete next.pendingOperation;
     failpoint('before-status');
-    await d.kube.patchStatus(current, statusNow, next);
+    await d.kube.patchStatus(current, statusNow, next, 'observed');
     d.metrics?.jobObserved(job, next);
     this.#emit(job, p.events);
     return p.requeueAfterSeconds !== undefined ? { requeueAfterMs: p.requeueAfterSeconds * 1000 } : {};
@@ -256,7 +256,7 @@ export class Reconciler {
       ]),
     };
     if (!keep) delete next.pendingOperation;
-    await this.#d.kube.patchStatus(job, statusNow, next);
+    await this.#d.kube.patchStatus(job, statusNow, next, 'statement-failed');
     this.#d.events.record(job, 'Warning', 'StatementFailed', message);
     // The job changed under us (stale observation): look again soon; otherwise back off.
     return stateChange ? { requeueAfterMs: 1000 } : { error: new Error(message) };
@@ -273,7 +273,7 @@ export class Reconciler {
         ['Progressing', 'False', reason, ''],
       ]),
     };
-    await this.#d.kube.patchStatus(job, status, next);
+    await this.#d.kube.patchStatus(job, status, next, 'blocked');
     this.#d.events.record(job, 'Warning', reason, message);
     return { requeueAfterMs: SLOW_RETRY_MS };
   }
