@@ -8,6 +8,8 @@ export interface OperatorConfig {
   namespaces: string[];
   resyncSeconds: number;
   concurrency: number;
+  /** Connections to the apiserver for requests (watches have their own, one per informer). */
+  kubeMaxConnections: number;
   leaderElect: boolean;
   leaseNamespace: string;
   leaseName: string;
@@ -29,6 +31,9 @@ Options (environment variable in brackets):
   --namespaces <a,b>        namespaces to watch, default all [WATCH_NAMESPACES]
   --resync-seconds <n>      how often StarRocks is re-read, default 30 [RESYNC_SECONDS]
   --concurrency <n>         reconciles in parallel, default 4 [MAX_CONCURRENT_RECONCILES]
+  --kube-max-connections <n>
+                            connections to the apiserver for requests, shared by all clients (watches have
+                            one each on top), default 8 [KUBE_MAX_CONNECTIONS]
   --leader-elect <bool>     use a Lease so only one replica acts, default true [LEADER_ELECT]
   --lease-namespace <ns>    namespace of the Lease, default the pod's [POD_NAMESPACE]
   --lease-name <name>       default routine-load-operator [LEASE_NAME]
@@ -55,6 +60,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv = pro
           'namespaces',
           'resync-seconds',
           'concurrency',
+          'kube-max-connections',
           'leader-elect',
           'lease-namespace',
           'lease-name',
@@ -100,6 +106,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv = pro
       .filter(Boolean),
     resyncSeconds: int('resync-seconds', 'RESYNC_SECONDS', 30, 1),
     concurrency: int('concurrency', 'MAX_CONCURRENT_RECONCILES', 4, 1),
+    kubeMaxConnections: int('kube-max-connections', 'KUBE_MAX_CONNECTIONS', 8, 1),
     leaderElect: bool('leader-elect', 'LEADER_ELECT', true),
     leaseNamespace: pick('lease-namespace', 'POD_NAMESPACE') ?? 'default',
     leaseName: pick('lease-name', 'LEASE_NAME') ?? 'routine-load-operator',

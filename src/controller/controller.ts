@@ -11,6 +11,7 @@ import type { OperatorConfig } from './config.ts';
 import { ConnectionManager, ConnectionProblem, type SecretReader } from './connections.ts';
 import { JobFactsGatherer } from './job-facts.ts';
 import { KubeWriter } from './kube.ts';
+import { shareApiserverConnections } from './kube-pool.ts';
 import { operatorMetrics } from './metrics.ts';
 import { Observer } from './observer.ts';
 import { Reconciler, setConditions } from './reconciler.ts';
@@ -49,6 +50,8 @@ export async function startOperator(
 ): Promise<Operator> {
   const logger = opts.logger ?? createLogger(cfg.logLevel);
   const kc = opts.kc ?? loadKubeConfig(cfg);
+  // Before any client is built: every request of every client then shares one bounded keep-alive pool.
+  const apiserverPool = shareApiserverConnections(kc, { maxConnections: cfg.kubeMaxConnections });
   const metrics = createRuntimeMetrics({ defaultMetrics: true });
   const namespaces = cfg.namespaces.length > 0 ? cfg.namespaces : undefined;
   const resource = (plural: string) => ({ group: API_GROUP, version: API_VERSION, plural });
@@ -251,6 +254,7 @@ export async function startOperator(
       await connManager.closeAll();
       await kafkaFacts.close();
       await health.close();
+      await apiserverPool.close();
       logger.info({}, 'routine-load-operator stopped');
     },
   };

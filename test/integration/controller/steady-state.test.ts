@@ -1,5 +1,6 @@
 // The operator at rest against the real apiserver: once healthy jobs are RUNNING and Ready, resyncs re-read
-// StarRocks but write nothing to the apiserver (every request the operator's client sends is counted).
+// StarRocks but send the apiserver nothing: no status write, and no LIST or new WATCH from any informer (every
+// request the operator's client sends is counted).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { parseOperatorConfig } from '../../../src/controller/config.ts';
@@ -78,6 +79,8 @@ test('a steady resync of healthy jobs issues zero status writes', { timeout: 120
   assert.ok(reconciles >= JOBS * (periods - 1), `only ${reconciles} reconciles in ${periods} periods`);
   const writes = requests.filter((r) => !r.startsWith('GET '));
   assert.deepEqual(writes, [], 'the operator wrote to the apiserver while nothing changed');
+  // Nor did any informer list or re-watch: Secrets, connections and jobs are watched, not polled.
+  assert.deepEqual(requests, [], 'the operator listed or re-watched while nothing changed');
   assert.ok((await metricSum('routineload_status_writes_total', { outcome: 'written' })) >= JOBS);
   assert.ok(
     (await metricSum('routineload_status_writes_total', { outcome: 'skipped' })) - skippedBefore >= reconciles,
