@@ -23,6 +23,7 @@ import {
   LeaderElector,
   objectKey,
   type RuntimeMetrics,
+  SpreadResync,
   splitKey,
   startHealthServer,
   WorkQueue,
@@ -101,6 +102,7 @@ export async function startOperator(
   const connWriter = new KubeWriter(kc, 'starrocksconnections', { metrics: opMetrics });
 
   const queue = new WorkQueue({ name: CONTROLLER, metrics, logger });
+  let started = false;
   const connQueue = new WorkQueue({ name: 'starrocksconnection', metrics, logger });
 
   // Which jobs to look at again when a connection or a Secret changes.
@@ -115,7 +117,8 @@ export async function startOperator(
       return connections.get(ns, j.spec.connectionRef.name)?.spec.credentialsSecretRef.name === name;
     });
 
-  jobs.on('add', (j) => queue.add(objectKey(j)));
+  // What users do (create, edit, delete) goes ahead of resync work in the queue.
+  jobs.on('add', (j) => queue.add(objectKey(j), started ? 'high' : 'normal'));
   jobs.on('update', (j, old) => {
     // Our own status writes change nothing we act on; spec, finalizers and deletion do.
     const m = j.metadata;
@@ -125,12 +128,12 @@ export async function startOperator(
       m.deletionTimestamp !== o.deletionTimestamp ||
       JSON.stringify(m.finalizers) !== JSON.stringify(o.finalizers)
     ) {
-      queue.add(objectKey(j));
+      queue.add(objectKey(j), 'high');
     }
   });
   jobs.on('delete', (j) => {
     jobWriter.forget(j);
-    queue.add(objectKey(j));
+    queue.add(objectKey(j), 'high');
   });
   const connChanged = (c: StarRocksConnection) => {
     const ns = c.metadata.namespace ?? 'default';
@@ -165,6 +168,8 @@ export async function startOperator(
     logger,
   });
   await Promise.all([secretsInformer.start(), connections.start(), jobs.start()]);
+  // Jobs listed at startup are not edits: they queue at normal priority.
+  started = true;
 
   // The work queue records controller_runtime_reconcile_* for each item it handles.
   const reconcileJob = async (key: string) => {
@@ -179,6 +184,12 @@ export async function startOperator(
     updateConnectionStatus(key, connections, connManager, observer, connWriter, logger);
 
   let resync: NodeJS.Timeout | undefined;
+  // Jobs are resynced a slice at a time over the period (a burst would fill the queue at every period start).
+  const jobResync = new SpreadResync({
+    periodMs: cfg.resyncSeconds * 1000,
+    keys: () => jobs.list().map(objectKey),
+    add: (key) => queue.add(key),
+  });
   const startWorking = () => {
     queue.start(reconcileJob, cfg.concurrency);
     connQueue.start(reconcileConnection, 1);
@@ -186,12 +197,13 @@ export async function startOperator(
     for (const c of connections.list()) connQueue.add(objectKey(c));
     resync = setInterval(() => {
       for (const c of connections.list()) connQueue.add(objectKey(c));
-      for (const j of jobs.list()) queue.add(objectKey(j));
     }, cfg.resyncSeconds * 1000);
     resync.unref();
+    jobResync.start();
   };
   const stopWorking = async () => {
     if (resync) clearInterval(resync);
+    jobResync.stop();
     await Promise.all([
       queue.shutdown({ drain: true, timeoutMs: 30_000 }),
       connQueue.shutdown({ drain: true, timeoutMs: 30_000 }),

@@ -1,6 +1,6 @@
 // The operator at rest against the real apiserver: once healthy jobs are RUNNING and Ready, resyncs re-read
 // StarRocks but send the apiserver nothing: no status write, and no LIST or new WATCH from any informer (every
-// request the operator's client sends is counted).
+// request the operator's client sends is counted); and StarRocks receives databases + 1 statements per period.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { parseOperatorConfig } from '../../../src/controller/config.ts';
@@ -68,6 +68,7 @@ test('a steady resync of healthy jobs issues zero status writes', { timeout: 120
   await new Promise((r) => setTimeout(r, 2 * RESYNC_SECONDS * 1000));
 
   requests.length = 0;
+  w.emu.clearStatements();
   const reconcilesBefore = await metricSum('controller_runtime_reconcile_total', { controller: 'routineloadjob' });
   const skippedBefore = await metricSum('routineload_status_writes_total', { outcome: 'skipped' });
   const periods = 4;
@@ -77,6 +78,13 @@ test('a steady resync of healthy jobs issues zero status writes', { timeout: 120
     (await metricSum('controller_runtime_reconcile_total', { controller: 'routineloadjob' })) - reconcilesBefore;
   // The window really held resyncs: every job was reconciled in (nearly) every period.
   assert.ok(reconciles >= JOBS * (periods - 1), `only ${reconciles} reconciles in ${periods} periods`);
+  // StarRocks is read once per database (one here) plus SHOW BACKENDS per period, however many jobs: version and
+  // FE config are settled facts, not re-read every resync. (+1: a period boundary may fall inside the window.)
+  const sent = w.emu.statements().map((s) => s.sql);
+  assert.ok(
+    sent.length <= periods * (1 + 1) + 1,
+    `${sent.length} statements in ${periods} periods: ${sent.join('; ')}`,
+  );
   const writes = requests.filter((r) => !r.startsWith('GET '));
   assert.deepEqual(writes, [], 'the operator wrote to the apiserver while nothing changed');
   // Nor did any informer list or re-watch: Secrets, connections and jobs are watched, not polled.
