@@ -28,6 +28,7 @@ import {
   startHealthServer,
   WorkQueue,
 } from './runtime/index.ts';
+import { OWNER_ANNOTATION, ShardOwnership } from './shard.ts';
 
 interface SecretObject {
   metadata: { name: string; namespace?: string; resourceVersion?: string };
@@ -57,7 +58,14 @@ export async function startOperator(
   const namespaces = cfg.namespaces.length > 0 ? cfg.namespaces : undefined;
   const resource = (plural: string) => ({ group: API_GROUP, version: API_VERSION, plural });
 
-  const jobs = createMultiNamespaceInformer<RoutineLoadJob>(kc, namespaces, resource('routineloadjobs'), { logger });
+  const jobs = createMultiNamespaceInformer<RoutineLoadJob>(kc, namespaces, resource('routineloadjobs'), {
+    logger,
+    ...(cfg.selector ? { labelSelector: cfg.selector } : {}),
+  });
+  // Sharded: this replica's shard (its lease name) claims a job before acting on it; see shard.ts.
+  const shard = cfg.selector
+    ? new ShardOwnership(kc, { shard: cfg.leaseName, leaseNamespace: cfg.leaseNamespace })
+    : undefined;
   const connections = createMultiNamespaceInformer<StarRocksConnection>(
     kc,
     namespaces,
@@ -126,7 +134,8 @@ export async function startOperator(
     if (
       m.generation !== o.generation ||
       m.deletionTimestamp !== o.deletionTimestamp ||
-      JSON.stringify(m.finalizers) !== JSON.stringify(o.finalizers)
+      JSON.stringify(m.finalizers) !== JSON.stringify(o.finalizers) ||
+      m.annotations?.[OWNER_ANNOTATION] !== o.annotations?.[OWNER_ANNOTATION]
     ) {
       queue.add(objectKey(j), 'high');
     }
@@ -174,8 +183,18 @@ export async function startOperator(
   // The work queue records controller_runtime_reconcile_* for each item it handles.
   const reconcileJob = async (key: string) => {
     const { namespace: ns, name } = splitKey(key);
-    const job = jobs.get(ns ?? 'default', name);
-    if (!job) return;
+    let job = jobs.get(ns ?? 'default', name);
+    if (!job) {
+      // Deleted, or (sharded) relabelled out of our selector: let the new shard have it, now that no reconcile
+      // of ours is in flight.
+      if (shard && (await shard.release(ns ?? 'default', name))) logger.info({ namespace: ns, name }, 'released job');
+      return;
+    }
+    if (shard) {
+      const claim = await shard.claim(job);
+      if (!claim.owned) return { requeueAfterMs: claim.retryAfterMs };
+      job = claim.job;
+    }
     const r = await reconciler.reconcile(job);
     if (r.error) throw r.error;
     return r.requeueAfterMs ? { requeueAfterMs: r.requeueAfterMs } : undefined;
@@ -191,6 +210,12 @@ export async function startOperator(
     add: (key) => queue.add(key),
   });
   const startWorking = () => {
+    if (shard) {
+      void shard
+        .sweep(cfg.namespaces, (ns, name) => jobs.get(ns, name) !== undefined)
+        .then((n) => n > 0 && logger.info({ released: n }, 'released jobs that left this shard while it was down'))
+        .catch((e: unknown) => logger.warn({ err: String(e) }, 'cannot sweep shard claims'));
+    }
     queue.start(reconcileJob, cfg.concurrency);
     connQueue.start(reconcileConnection, 1);
     for (const j of jobs.list()) queue.add(objectKey(j));
@@ -247,6 +272,7 @@ export async function startOperator(
   logger.info(
     {
       namespaces: cfg.namespaces.length ? cfg.namespaces : 'all',
+      ...(cfg.selector ? { selector: cfg.selector, shard: cfg.leaseName } : {}),
       resyncSeconds: cfg.resyncSeconds,
       leaderElect: cfg.leaderElect,
     },
