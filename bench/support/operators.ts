@@ -1,7 +1,9 @@
 // The operator process(es) under measurement: one, or one per shard (`--selector shard=sN`, a lease per shard).
 // Memory and CPU come from /proc; heap from each operator's own /metrics.
 import { Watch } from '@kubernetes/client-node';
-import { type Child, cpuSecondsOf, freePort, memoryOf, samples, startChild, sum } from './processes.ts';
+import { join } from 'node:path';
+import { execForm, instructions, parseDockerfile } from '../../test/support/dockerfile.ts';
+import { type Child, cpuSecondsOf, freePort, memoryOf, ROOT, samples, startChild, sum } from './processes.ts';
 import { GROUP, VERSION, type World } from './world.ts';
 
 export interface OperatorSet {
@@ -24,6 +26,15 @@ export interface OperatorSet {
   stop(): Promise<void>;
 }
 
+/** The image's ENTRYPOINT node arguments (flags and dist/cli/main.js): the operator runs here as it runs there. */
+export function imageEntrypoint(): string[] {
+  const stages = parseDockerfile(join(ROOT, 'Dockerfile'));
+  const runtime = stages.at(-1);
+  const entry = runtime ? execForm(instructions(runtime, 'ENTRYPOINT')[0]?.args ?? '') : undefined;
+  if (entry?.[0] !== 'node') throw new Error(`unexpected ENTRYPOINT in the Dockerfile: ${JSON.stringify(entry)}`);
+  return entry.slice(1);
+}
+
 export async function startOperators(
   w: World,
   opts: { shards: number; resyncSeconds: number; extraArgs?: string[] },
@@ -40,7 +51,7 @@ export async function startOperators(
         : ['--leader-elect', 'false'];
     children.push(
       startChild([
-        'dist/cli/main.js',
+        ...imageEntrypoint(),
         'run',
         '--namespaces',
         w.ns,
