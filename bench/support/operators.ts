@@ -1,7 +1,8 @@
 // The operator process(es) under measurement: one, or one per shard (`--selector shard=sN`, a lease per shard).
 // Memory and CPU come from /proc; heap from each operator's own /metrics.
-import { Watch } from '@kubernetes/client-node';
+
 import { join } from 'node:path';
+import { Watch } from '@kubernetes/client-node';
 import { execForm, instructions, parseDockerfile } from '../../test/support/dockerfile.ts';
 import { type Child, cpuSecondsOf, freePort, memoryOf, ROOT, samples, startChild, sum } from './processes.ts';
 import { GROUP, VERSION, type World } from './world.ts';
