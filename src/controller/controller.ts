@@ -90,7 +90,8 @@ export async function startOperator(
     return { value: Buffer.from(b64, 'base64').toString('utf8'), revision: s?.metadata.resourceVersion ?? '' };
   };
   const connManager = new ConnectionManager(secrets, { logger });
-  const observer = new Observer({ maxAgeMs: cfg.resyncSeconds * 1000 });
+  // Fresh reads come with each resync period (newPeriod); the age limit only backs that up.
+  const observer = new Observer({ maxAgeMs: 2 * cfg.resyncSeconds * 1000 });
   // Kafka is read by the operator itself (partitions, offsets) at most once per topic per resync period.
   const kafkaFacts = new KafkaFactsReader({ maxAgeMs: cfg.resyncSeconds * 1000 });
   const opMetrics = operatorMetrics(metrics);
@@ -208,6 +209,8 @@ export async function startOperator(
     periodMs: cfg.resyncSeconds * 1000,
     keys: () => jobs.list().map(objectKey),
     add: (key) => queue.add(key),
+    // One read of each database per period, by the first of its jobs in the period.
+    onPeriod: () => observer.newPeriod(),
   });
   const startWorking = () => {
     if (shard) {

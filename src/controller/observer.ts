@@ -74,6 +74,16 @@ export class Observer {
     return { ...s, ...b };
   }
 
+  /**
+   * A new resync period begins: the next ask re-reads each database's jobs and the backends, once. (The resync
+   * is spread over the period, so an age limit alone would re-read a database whenever its jobs straddle the
+   * moment its entry turns a period old.)
+   */
+  newPeriod(): void {
+    this.#jobs.clear();
+    this.#backends.clear();
+  }
+
   /** Forget a database's jobs (after the operator changed one of them). */
   invalidateJobs(connKey: string, db: string): void {
     this.#jobs.delete(`${connKey}\u0000${db}`);

@@ -13,6 +13,8 @@ export interface SpreadResyncOptions {
   /** The keys to resync; read once at the start of each period. */
   keys: () => string[];
   add: (key: string) => void;
+  /** Called as each period starts, before its first keys are queued. */
+  onPeriod?: () => void;
   /** Tick length; default a quarter second (at most a quarter of the period). */
   tickMs?: number;
 }
@@ -49,7 +51,10 @@ export class SpreadResync {
       this.#tick++;
       return;
     }
-    if (this.#tick === 0) this.#snapshot = this.#opts.keys();
+    if (this.#tick === 0) {
+      this.#opts.onPeriod?.();
+      this.#snapshot = this.#opts.keys();
+    }
     const [from, to] = resyncSlice(this.#snapshot.length, this.#ticks, this.#tick);
     for (let i = from; i < to; i++) this.#opts.add(this.#snapshot[i] as string);
     this.#tick = (this.#tick + 1) % this.#ticks;

@@ -79,3 +79,23 @@ test('backends are re-read every period; version and FE config after a connectio
   await observer.facts('c', client);
   assert.deepEqual(sent.sort(), ['ADMIN SHOW FRONTEND CONFIG', 'SELECT VERSION', 'SHOW BACKENDS']);
 });
+
+test('with a period signal, each database is read exactly once per period however the asks fall', async () => {
+  let now = 0;
+  const period = 10_000;
+  const observer = new Observer({ maxAgeMs: 2 * period, now: () => now });
+  const sent: string[] = [];
+  const client = countingClient(sent);
+  const perPeriod: number[] = [];
+  for (let p = 0; p < 8; p++) {
+    observer.newPeriod();
+    sent.length = 0;
+    // Jobs of 10 databases interleaved over the period, with a jittered start.
+    for (let j = 0; j < 200; j++) {
+      now = p * period + 137 * (p % 3) + (j * period) / 200;
+      await observer.jobs('c', client, `db${j % 10}`);
+    }
+    perPeriod.push(sent.length);
+  }
+  assert.deepEqual(perPeriod, Array(8).fill(10));
+});
