@@ -40,6 +40,12 @@ export class JobFactsGatherer {
   readonly #errorLogs = new Map<string, Promise<string[] | undefined>>();
   /** Decode failures by pause (job id + PauseTime), read once per pause. */
   readonly #decoded = new Map<string, Promise<string[] | undefined>>();
+  /**
+   * Pauses (job id + PauseTime) whose topic was re-read after the pause was seen. Kafka facts are cached for a
+   * resync period and shared; a pause analysed with facts read before it (say, before retention removed the
+   * offsets the job needs) would be explained wrongly, so the first look at each pause reads Kafka afresh.
+   */
+  readonly #pausesRead = new Set<string>();
 
   constructor(opts: { kafka?: KafkaFactsReader }) {
     this.#kafka = opts.kafka;
@@ -62,8 +68,14 @@ export class JobFactsGatherer {
       return columns;
     };
     if (desired && this.#kafka) {
+      const pause = observed?.state === 'PAUSED' ? `${observed.id}@${observed.pauseTime ?? ''}` : undefined;
+      const fresh = pause !== undefined && !this.#pausesRead.has(pause);
+      if (fresh) {
+        this.#pausesRead.add(pause);
+        if (this.#pausesRead.size > 4096) this.#pausesRead.delete(this.#pausesRead.keys().next().value as string);
+      }
       tasks.push(
-        this.#topic(desired).then((v) => {
+        this.#topic(desired, fresh).then((v) => {
           if (v) out.kafka = v;
         }),
       );
@@ -100,12 +112,13 @@ export class JobFactsGatherer {
     return out;
   }
 
-  async #topic(d: DesiredJob): Promise<TopicView | undefined> {
+  async #topic(d: DesiredJob, fresh = false): Promise<TopicView | undefined> {
     const source: KafkaSource = {
       brokers: d.kafka.brokers,
       properties: d.kafka.properties,
       secretProperties: d.kafka.secretProperties,
     };
+    if (fresh) (this.#kafka as KafkaFactsReader).invalidate(source, d.kafka.topic);
     const read = (this.#kafka as KafkaFactsReader).topic(source, d.kafka.topic);
     const f = await Promise.race([
       read,
