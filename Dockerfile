@@ -46,5 +46,8 @@ COPY crds ./crds
 USER 65532:65532
 EXPOSE 8081
 # kafkajs 2.2.4 computes a negative timer delay on Node 22+ (harmless, tulios/kafkajs#1751).
-ENTRYPOINT ["node", "--disable-warning=TimeoutNegativeWarning", "dist/cli/main.js"]
+# A small young generation and V8's memory-saving heap growth: the operator's live heap is small (tens of MiB) but
+# V8's defaults let garbage pile up to hundreds of MiB RSS between collections (npm run bench: 225 → 135 MiB at
+# 100 jobs, at about 1 % of a core more CPU).
+ENTRYPOINT ["node", "--disable-warning=TimeoutNegativeWarning", "--max-semi-space-size=1", "--optimize-for-size", "dist/cli/main.js"]
 CMD ["run"]

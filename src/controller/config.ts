@@ -6,8 +6,12 @@ import type { Level } from '../observability/log.ts';
 export interface OperatorConfig {
   /** Namespaces to watch; empty = all namespaces. */
   namespaces: string[];
+  /** Label selector of the RoutineLoadJobs this replica's shard owns; undefined = all (no sharding). */
+  selector?: string;
   resyncSeconds: number;
   concurrency: number;
+  /** Connections to the apiserver for requests (watches have their own, one per informer). */
+  kubeMaxConnections: number;
   leaderElect: boolean;
   leaseNamespace: string;
   leaseName: string;
@@ -27,8 +31,15 @@ Runs the operator: watches RoutineLoadJob and StarRocksConnection resources and 
 
 Options (environment variable in brackets):
   --namespaces <a,b>        namespaces to watch, default all [WATCH_NAMESPACES]
+  --selector <labels>       shard: act only on RoutineLoadJobs this label selector matches, e.g. shard=a; each
+                            shard has its own Lease (default name routine-load-operator-<selector>) and claims a
+                            job (annotation routineload.dev/shard-owner) before acting; needs leader election
+                            [LABEL_SELECTOR]
   --resync-seconds <n>      how often StarRocks is re-read, default 30 [RESYNC_SECONDS]
   --concurrency <n>         reconciles in parallel, default 4 [MAX_CONCURRENT_RECONCILES]
+  --kube-max-connections <n>
+                            connections to the apiserver for requests, shared by all clients (watches have
+                            one each on top), default 8 [KUBE_MAX_CONNECTIONS]
   --leader-elect <bool>     use a Lease so only one replica acts, default true [LEADER_ELECT]
   --lease-namespace <ns>    namespace of the Lease, default the pod's [POD_NAMESPACE]
   --lease-name <name>       default routine-load-operator [LEASE_NAME]
@@ -53,8 +64,10 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv = pro
       options: Object.fromEntries(
         [
           'namespaces',
+          'selector',
           'resync-seconds',
           'concurrency',
+          'kube-max-connections',
           'leader-elect',
           'lease-namespace',
           'lease-name',
@@ -100,9 +113,10 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv = pro
       .filter(Boolean),
     resyncSeconds: int('resync-seconds', 'RESYNC_SECONDS', 30, 1),
     concurrency: int('concurrency', 'MAX_CONCURRENT_RECONCILES', 4, 1),
+    kubeMaxConnections: int('kube-max-connections', 'KUBE_MAX_CONNECTIONS', 8, 1),
     leaderElect: bool('leader-elect', 'LEADER_ELECT', true),
     leaseNamespace: pick('lease-namespace', 'POD_NAMESPACE') ?? 'default',
-    leaseName: pick('lease-name', 'LEASE_NAME') ?? 'routine-load-operator',
+    leaseName: pick('lease-name', 'LEASE_NAME') || defaultLeaseName(pick('selector', 'LABEL_SELECTOR')),
     identity: pick('identity', 'POD_NAME') ?? `${hostname()}-${process.pid}`,
     leaseDurationSeconds: int('lease-duration', 'LEASE_DURATION_SECONDS', 15, 1),
     renewDeadlineSeconds: int('renew-deadline', 'RENEW_DEADLINE_SECONDS', 10, 1),
@@ -110,8 +124,13 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv = pro
     healthPort: int('health-port', 'HEALTH_PORT', 8081, 0),
     healthHost: pick('health-host', 'HEALTH_HOST') ?? '0.0.0.0',
     logLevel: logLevel as Level,
+    ...(pick('selector', 'LABEL_SELECTOR') ? { selector: pick('selector', 'LABEL_SELECTOR') as string } : {}),
     ...(pick('kubeconfig', 'KUBECONFIG') ? { kubeconfig: pick('kubeconfig', 'KUBECONFIG') as string } : {}),
   };
+  if (cfg.selector && !cfg.leaderElect) {
+    // Shards know each other through their leases: a shard without one would look gone and lose its jobs.
+    throw new ConfigError('--selector (sharding) needs --leader-elect true');
+  }
   if (cfg.renewDeadlineSeconds >= cfg.leaseDurationSeconds) {
     throw new ConfigError('--renew-deadline must be shorter than --lease-duration');
   }
@@ -119,4 +138,14 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv = pro
     throw new ConfigError('--retry-period must be shorter than --renew-deadline');
   }
   return cfg;
+}
+
+/** One Lease per shard: the selector, made a valid object name, appended to the default name. */
+export function defaultLeaseName(selector: string | undefined): string {
+  if (!selector) return 'routine-load-operator';
+  const suffix = selector
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return `routine-load-operator-${suffix}`.slice(0, 253).replace(/-+$/, '');
 }

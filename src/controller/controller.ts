@@ -14,6 +14,7 @@ import type { OperatorConfig } from './config.ts';
 import { ConnectionManager, ConnectionProblem, type SecretReader } from './connections.ts';
 import { JobFactsGatherer } from './job-facts.ts';
 import { KubeWriter } from './kube.ts';
+import { shareApiserverConnections } from './kube-pool.ts';
 import { operatorMetrics } from './metrics.ts';
 import { Observer } from './observer.ts';
 import { Reconciler } from './reconciler.ts';
@@ -25,10 +26,12 @@ import {
   LeaderElector,
   objectKey,
   type RuntimeMetrics,
+  SpreadResync,
   splitKey,
   startHealthServer,
   WorkQueue,
 } from './runtime/index.ts';
+import { OWNER_ANNOTATION, ShardOwnership } from './shard.ts';
 
 interface SecretObject {
   metadata: { name: string; namespace?: string; resourceVersion?: string };
@@ -52,11 +55,20 @@ export async function startOperator(
 ): Promise<Operator> {
   const logger = opts.logger ?? createLogger(cfg.logLevel);
   const kc = opts.kc ?? loadKubeConfig(cfg);
+  // Before any client is built: every request of every client then shares one bounded keep-alive pool.
+  const apiserverPool = shareApiserverConnections(kc, { maxConnections: cfg.kubeMaxConnections });
   const metrics = createRuntimeMetrics({ defaultMetrics: true });
   const namespaces = cfg.namespaces.length > 0 ? cfg.namespaces : undefined;
   const resource = (plural: string) => ({ group: API_GROUP, version: API_VERSION, plural });
 
-  const jobs = createMultiNamespaceInformer<RoutineLoadJob>(kc, namespaces, resource('routineloadjobs'), { logger });
+  const jobs = createMultiNamespaceInformer<RoutineLoadJob>(kc, namespaces, resource('routineloadjobs'), {
+    logger,
+    ...(cfg.selector ? { labelSelector: cfg.selector } : {}),
+  });
+  // Sharded: this replica's shard (its lease name) claims a job before acting on it; see shard.ts.
+  const shard = cfg.selector
+    ? new ShardOwnership(kc, { shard: cfg.leaseName, leaseNamespace: cfg.leaseNamespace })
+    : undefined;
   const connections = createMultiNamespaceInformer<StarRocksConnection>(
     kc,
     namespaces,
@@ -85,25 +97,29 @@ export async function startOperator(
     logger: repeatLimited(logger, new RepeatLog(), (f) => String(f.fe)),
   });
   const connWarnings = new RepeatLog();
-  const observer = new Observer({ maxAgeMs: cfg.resyncSeconds * 1000 });
+  // Fresh reads come with each resync period (newPeriod); the age limit only backs that up.
+  const observer = new Observer({ maxAgeMs: 2 * cfg.resyncSeconds * 1000 });
   // Kafka is read by the operator itself (partitions, offsets) at most once per topic per resync period.
   const kafkaFacts = new KafkaFactsReader({ maxAgeMs: cfg.resyncSeconds * 1000 });
+  const opMetrics = operatorMetrics(metrics);
+  const jobWriter = new KubeWriter(kc, 'routineloadjobs', { metrics: opMetrics });
   const recorder = new EventRecorder(kc, { component: 'routine-load-operator', host: cfg.identity, logger });
   const reconciler = new Reconciler({
-    kube: new KubeWriter(kc, 'routineloadjobs'),
+    kube: jobWriter,
     connections: connManager,
     observer,
     secrets,
     getConnection: (ns, name) => connections.get(ns, name),
     events: { record: (job, type, reason, message) => void recorder.record(job, type, reason, message) },
     logger,
-    metrics: operatorMetrics(metrics),
+    metrics: opMetrics,
     jobFacts: new JobFactsGatherer({ kafka: kafkaFacts }),
     listJobs: () => jobs.list(),
   });
-  const connWriter = new KubeWriter(kc, 'starrocksconnections');
+  const connWriter = new KubeWriter(kc, 'starrocksconnections', { metrics: opMetrics });
 
   const queue = new WorkQueue({ name: CONTROLLER, metrics, logger });
+  let started = false;
   const connQueue = new WorkQueue({ name: 'starrocksconnection', metrics, logger });
 
   // Which jobs to look at again when a connection or a Secret changes.
@@ -118,7 +134,8 @@ export async function startOperator(
       return connections.get(ns, j.spec.connectionRef.name)?.spec.credentialsSecretRef.name === name;
     });
 
-  jobs.on('add', (j) => queue.add(objectKey(j)));
+  // What users do (create, edit, delete) goes ahead of resync work in the queue.
+  jobs.on('add', (j) => queue.add(objectKey(j), started ? 'high' : 'normal'));
   jobs.on('update', (j, old) => {
     // Our own status writes change nothing we act on; spec, finalizers and deletion do.
     const m = j.metadata;
@@ -126,12 +143,16 @@ export async function startOperator(
     if (
       m.generation !== o.generation ||
       m.deletionTimestamp !== o.deletionTimestamp ||
-      JSON.stringify(m.finalizers) !== JSON.stringify(o.finalizers)
+      JSON.stringify(m.finalizers) !== JSON.stringify(o.finalizers) ||
+      m.annotations?.[OWNER_ANNOTATION] !== o.annotations?.[OWNER_ANNOTATION]
     ) {
-      queue.add(objectKey(j));
+      queue.add(objectKey(j), 'high');
     }
   });
-  jobs.on('delete', (j) => queue.add(objectKey(j)));
+  jobs.on('delete', (j) => {
+    jobWriter.forget(j);
+    queue.add(objectKey(j), 'high');
+  });
   const connChanged = (c: StarRocksConnection) => {
     const ns = c.metadata.namespace ?? 'default';
     observer.invalidateConnection(`${ns}/${c.metadata.name}`);
@@ -165,12 +186,24 @@ export async function startOperator(
     logger,
   });
   await Promise.all([secretsInformer.start(), connections.start(), jobs.start()]);
+  // Jobs listed at startup are not edits: they queue at normal priority.
+  started = true;
 
   // The work queue records controller_runtime_reconcile_* for each item it handles.
   const reconcileJob = async (key: string) => {
     const { namespace: ns, name } = splitKey(key);
-    const job = jobs.get(ns ?? 'default', name);
-    if (!job) return;
+    let job = jobs.get(ns ?? 'default', name);
+    if (!job) {
+      // Deleted, or (sharded) relabelled out of our selector: let the new shard have it, now that no reconcile
+      // of ours is in flight.
+      if (shard && (await shard.release(ns ?? 'default', name))) logger.info({ namespace: ns, name }, 'released job');
+      return;
+    }
+    if (shard) {
+      const claim = await shard.claim(job);
+      if (!claim.owned) return { requeueAfterMs: claim.retryAfterMs };
+      job = claim.job;
+    }
     const r = await reconciler.reconcile(job);
     if (r.error) throw r.error;
     return r.requeueAfterMs ? { requeueAfterMs: r.requeueAfterMs } : undefined;
@@ -179,19 +212,34 @@ export async function startOperator(
     updateConnectionStatus(key, connections, connManager, observer, connWriter, logger, connWarnings);
 
   let resync: NodeJS.Timeout | undefined;
+  // Jobs are resynced a slice at a time over the period (a burst would fill the queue at every period start).
+  const jobResync = new SpreadResync({
+    periodMs: cfg.resyncSeconds * 1000,
+    keys: () => jobs.list().map(objectKey),
+    add: (key) => queue.add(key),
+    // One read of each database per period, by the first of its jobs in the period.
+    onPeriod: () => observer.newPeriod(),
+  });
   const startWorking = () => {
+    if (shard) {
+      void shard
+        .sweep(cfg.namespaces, (ns, name) => jobs.get(ns, name) !== undefined)
+        .then((n) => n > 0 && logger.info({ released: n }, 'released jobs that left this shard while it was down'))
+        .catch((e: unknown) => logger.warn({ err: String(e) }, 'cannot sweep shard claims'));
+    }
     queue.start(reconcileJob, cfg.concurrency);
     connQueue.start(reconcileConnection, 1);
     for (const j of jobs.list()) queue.add(objectKey(j));
     for (const c of connections.list()) connQueue.add(objectKey(c));
     resync = setInterval(() => {
       for (const c of connections.list()) connQueue.add(objectKey(c));
-      for (const j of jobs.list()) queue.add(objectKey(j));
     }, cfg.resyncSeconds * 1000);
     resync.unref();
+    jobResync.start();
   };
   const stopWorking = async () => {
     if (resync) clearInterval(resync);
+    jobResync.stop();
     await Promise.all([
       queue.shutdown({ drain: true, timeoutMs: 30_000 }),
       connQueue.shutdown({ drain: true, timeoutMs: 30_000 }),
@@ -235,6 +283,7 @@ export async function startOperator(
   logger.info(
     {
       namespaces: cfg.namespaces.length ? cfg.namespaces : 'all',
+      ...(cfg.selector ? { selector: cfg.selector, shard: cfg.leaseName } : {}),
       resyncSeconds: cfg.resyncSeconds,
       leaderElect: cfg.leaderElect,
     },
@@ -254,6 +303,7 @@ export async function startOperator(
       await connManager.closeAll();
       await kafkaFacts.close();
       await health.close();
+      await apiserverPool.close();
       logger.info({}, 'routine-load-operator stopped');
     },
   };
@@ -323,9 +373,9 @@ async function updateConnectionStatus(
         { generation: gen, previous: prev.conditions as Condition[] | undefined, now },
       ),
     };
-    await writer.patchStatus(conn, prev, next);
+    await writer.patchStatus(conn, prev, next, 'connection');
     return { requeueAfterMs: 15_000 };
   }
-  await writer.patchStatus(conn, prev, next);
+  await writer.patchStatus(conn, prev, next, 'connection');
   return undefined;
 }

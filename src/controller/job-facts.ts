@@ -52,14 +52,18 @@ export class JobFactsGatherer {
   readonly #errorLogs = new Map<string, Promise<string[] | undefined>>();
   /** Avro checks of running jobs by job (subject, table, mapping): at most one per SCHEMA_RECHECK_MS. */
   readonly #schemas = new Map<string, { at: number; check: Promise<SchemaCheck> }>();
-  /** Pauses (job id + PauseTime) whose Kafka view was refreshed. */
-  readonly #refreshed = new Set<string>();
   /** Jobs whose SHOW ROUTINE LOAD TASK failed, by job id: when (epoch ms). */
   readonly #tasksFailed = new Map<string, number>();
   /** Error logs whose sampling failed, by URL: when (epoch ms). */
   readonly #sampleFailed = new Map<string, number>();
   /** Decode failures by pause (job id + PauseTime), read once per pause. */
   readonly #decoded = new Map<string, Promise<string[] | undefined>>();
+  /**
+   * Pauses (job id + PauseTime) whose topic was re-read after the pause was seen. Kafka facts are cached for a
+   * resync period and shared; a pause analysed with facts read before it (say, before retention removed the
+   * offsets the job needs) would be explained wrongly, so the first look at each pause reads Kafka afresh.
+   */
+  readonly #pausesRead = new Set<string>();
 
   constructor(opts: { kafka?: KafkaFactsReader }) {
     this.#kafka = opts.kafka;
@@ -87,8 +91,14 @@ export class JobFactsGatherer {
       return columns;
     };
     if (desired && this.#kafka) {
+      const pause = observed?.state === 'PAUSED' ? `${observed.id}@${observed.pauseTime ?? ''}` : undefined;
+      const fresh = pause !== undefined && !this.#pausesRead.has(pause);
+      if (fresh) {
+        this.#pausesRead.add(pause);
+        if (this.#pausesRead.size > 4096) this.#pausesRead.delete(this.#pausesRead.keys().next().value as string);
+      }
       tasks.push(
-        this.#topic(desired, this.#firstLookAtPause(observed)).then((v) => {
+        this.#topic(desired, fresh).then((v) => {
           if (v) out.kafka = v;
         }),
       );
@@ -172,19 +182,6 @@ export class JobFactsGatherer {
     }
   }
 
-  /**
-   * True once per pause: its Kafka view must be read afresh (a view cached from before the pause can put a caught-up
-   * partition "beyond the log end" and justify moving offsets that are fine).
-   */
-  #firstLookAtPause(o: ObservedJob | undefined): boolean {
-    if (o?.state !== 'PAUSED') return false;
-    const key = `${o.id}@${o.pauseTime ?? ''}`;
-    if (this.#refreshed.has(key)) return false;
-    this.#refreshed.add(key);
-    if (this.#refreshed.size > 256) this.#refreshed.delete(this.#refreshed.values().next().value as string);
-    return true;
-  }
-
   /** The schema check, shared for SCHEMA_RECHECK_MS: the registry and DESC are read once per period per job. */
   #schema(d: DesiredJob, table: (d: DesiredJob) => ReturnType<typeof describe>): Promise<SchemaCheck> {
     const key = JSON.stringify([
@@ -204,7 +201,7 @@ export class JobFactsGatherer {
     return check;
   }
 
-  async #topic(d: DesiredJob, fresh: boolean): Promise<TopicView | undefined> {
+  async #topic(d: DesiredJob, fresh = false): Promise<TopicView | undefined> {
     const source: KafkaSource = {
       brokers: d.kafka.brokers,
       properties: d.kafka.properties,

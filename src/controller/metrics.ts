@@ -1,12 +1,18 @@
 // Operator metrics on top of the runtime's controller-runtime-style ones: statements sent, and per-job state,
 // lag and concurrency gauges (labelled by namespace and name, removed when the resource goes away).
 import type { RoutineLoadJob, RoutineLoadJobStatus } from '../api/routineloadjob.ts';
+import type { StatusWriteMetrics } from './kube.ts';
 import type { ReconcileMetrics } from './reconciler.ts';
 import type { RuntimeMetrics } from './runtime/index.ts';
 
 const STATES = ['NEED_SCHEDULE', 'RUNNING', 'UNSTABLE', 'PAUSED', 'STOPPED', 'CANCELLED', 'ABSENT'];
 
-export function operatorMetrics(m: RuntimeMetrics): ReconcileMetrics {
+export function operatorMetrics(m: RuntimeMetrics): ReconcileMetrics & StatusWriteMetrics {
+  const statusWrites = m.counter<'resource' | 'reason' | 'outcome'>({
+    name: 'routineload_status_writes_total',
+    help: 'Status writes to the apiserver by resource, reason (pending, observed, statement-failed, blocked, connection) and outcome (written; skipped: nothing changed). A steady operator writes nothing.',
+    labelNames: ['resource', 'reason', 'outcome'],
+  });
   const statements = m.counter<'kind' | 'outcome'>({
     name: 'routineload_statements_total',
     help: 'Routine Load statements sent to StarRocks, by kind (create, alter, pause, resume, stop) and outcome.',
@@ -51,6 +57,9 @@ export function operatorMetrics(m: RuntimeMetrics): ReconcileMetrics {
   const seenCause = new Map<string, { class: string; cause: string }>();
   const labels = (job: RoutineLoadJob) => ({ namespace: job.metadata.namespace ?? 'default', name: job.metadata.name });
   return {
+    statusWrite(resource, reason, outcome) {
+      statusWrites.inc({ resource, reason, outcome });
+    },
     statement(kind, outcome) {
       statements.inc({ kind, outcome });
     },

@@ -223,7 +223,7 @@ export class Reconciler {
           pending = action.pending;
           // Durable before the statement it guards: a crash after the SQL finds the intent on restart.
           const next = { ...statusNow, pendingOperation: pending };
-          await d.kube.patchStatus(current, statusNow, next);
+          await d.kube.patchStatus(current, statusNow, next, 'pending');
           statusNow = next;
           failpoint('after-pending');
           break;
@@ -263,7 +263,7 @@ export class Reconciler {
     };
     if (!pending) delete next.pendingOperation;
     failpoint('before-status');
-    await d.kube.patchStatus(current, statusNow, next);
+    await d.kube.patchStatus(current, statusNow, next, 'observed');
     d.metrics?.jobObserved(job, next);
     this.#emit(job, p.events);
     return p.requeueAfterSeconds !== undefined ? { requeueAfterMs: p.requeueAfterSeconds * 1000 } : {};
@@ -295,7 +295,7 @@ export class Reconciler {
     if (kind === 'create' && pending?.type === 'create' && cls !== 'connection' && cls !== 'name-in-use')
       keep = undefined;
     const next = statementFailedStatus(job, statusNow, { keep, kind, message, stateChange, now, actionsLog });
-    await this.#d.kube.patchStatus(job, statusNow, next);
+    await this.#d.kube.patchStatus(job, statusNow, next, 'statement-failed');
     this.#d.events.record(job, 'Warning', 'StatementFailed', message);
     // The job changed under us (stale observation): look again soon; otherwise back off.
     return stateChange ? { requeueAfterMs: 1000 } : { error: new Error(message) };
@@ -353,13 +353,13 @@ export class Reconciler {
     };
     if (undone) delete next.pendingOperation;
     else if (pending) next.pendingOperation = pending;
-    await d.kube.patchStatus(job, statusNow, withConditions(job, next, statusNow.conditions, now));
+    await d.kube.patchStatus(job, statusNow, withConditions(job, next, statusNow.conditions, now), 'statement-failed');
     d.events.record(job, 'Warning', 'ChangeRejected', text);
     return { requeueAfterMs: undone ? refusalRetrySeconds(attempts) * 1000 : 1000 };
   }
 
   async #blocked(job: RoutineLoadJob, now: Date, reason: string, message: string): Promise<ReconcileResult> {
-    await this.#d.kube.patchStatus(job, job.status ?? {}, blockedStatus(job, now, reason, message));
+    await this.#d.kube.patchStatus(job, job.status ?? {}, blockedStatus(job, now, reason, message), 'blocked');
     this.#d.events.record(job, 'Warning', reason, message);
     return { requeueAfterMs: SLOW_RETRY_MS };
   }

@@ -6,15 +6,32 @@ import { classifyError } from './errors.ts';
 import { isFinalState, type ObservedJob } from './observed.ts';
 import { parseVersion } from './version.ts';
 
+export type BackendFacts = Pick<ClusterFacts, 'aliveBackends' | 'totalBackends'>;
+export type SettledFacts = Omit<ClusterFacts, 'aliveBackends' | 'totalBackends'> & { versionText: string };
+
 export async function readClusterFacts(client: StarRocksClient): Promise<ClusterFacts & { versionText: string }> {
-  const versionText = await client.version();
-  const version = parseVersion(versionText);
-  if (!version) throw new Error(`cannot read the StarRocks version from ${JSON.stringify(versionText)}`);
+  const settled = await readSettledFacts(client);
+  return { ...settled, ...(await readBackendFacts(client)) };
+}
+
+/** Alive and total backends: the fact that changes from minute to minute (a backend dies, comes back). */
+export async function readBackendFacts(client: StarRocksClient): Promise<BackendFacts> {
   // SHOW BACKENDS needs SYSTEM OPERATE or NODE on 3.x; without it the backend count is simply unknown.
   const backends = await client.showBackends().catch((e: unknown) => {
     if (classifyError(e).kind === 'access-denied') return undefined;
     throw e;
   });
+  // No rows: a shared-data cluster whose compute nodes are not backends; their count is unknown here.
+  return backends && backends.length > 0
+    ? { aliveBackends: backends.filter((b) => b.alive).length, totalBackends: backends.length }
+    : {};
+}
+
+/** Version and FE configuration: they change with an upgrade or an ADMIN SET, not between two resyncs. */
+export async function readSettledFacts(client: StarRocksClient): Promise<SettledFacts> {
+  const versionText = await client.version();
+  const version = parseVersion(versionText);
+  if (!version) throw new Error(`cannot read the StarRocks version from ${JSON.stringify(versionText)}`);
   let feMaxConcurrency: number | undefined;
   let feSchedulerIntervalMs: number | undefined;
   const defaults: NonNullable<ClusterFacts['defaults']> = {};
@@ -43,10 +60,6 @@ export async function readClusterFacts(client: StarRocksClient): Promise<Cluster
     version,
     versionText,
     ...(Object.keys(defaults).length ? { defaults } : {}),
-    // No rows: a shared-data cluster whose compute nodes are not backends; their count is unknown here.
-    ...(backends && backends.length > 0
-      ? { aliveBackends: backends.filter((b) => b.alive).length, totalBackends: backends.length }
-      : {}),
     ...(feMaxConcurrency !== undefined ? { feMaxConcurrency } : {}),
     ...(feSchedulerIntervalMs !== undefined ? { feSchedulerIntervalMs } : {}),
   };

@@ -13,6 +13,7 @@ const USAGE = `Usage: node test/emulator/main.ts [options]
   --data-dir <dir>             persist the FE image (restart continues from it)
   --scheduler-interval-ms <n>  job scheduler period (default 10000)
   --batch-interval-ms <n>      task cadence instead of max_batch_interval
+  --task-poll-ms <n>           how often running tasks are polled (default 50; benchmarks with 1,000s of jobs raise it)
   --user <name> --password <p> credentials (default root / empty)
   --time-zone <tz>             default session time_zone (default Asia/Shanghai)`;
 
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     'scheduler-interval-ms': { type: 'string', default: '10000' },
     'batch-interval-ms': { type: 'string' },
+    'task-poll-ms': { type: 'string' },
     user: { type: 'string', default: 'root' },
     password: { type: 'string', default: '' },
     'time-zone': { type: 'string', default: 'Asia/Shanghai' },
@@ -52,6 +54,7 @@ const emulator = await startEmulator({
   ...(values.registry ? { registry: values.registry } : {}),
   ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
   ...(values['batch-interval-ms'] ? { batchIntervalMs: Number(values['batch-interval-ms']) } : {}),
+  ...(values['task-poll-ms'] ? { taskPollMs: Number(values['task-poll-ms']) } : {}),
 });
 console.log(
   `StarRocks FE emulator (profile ${emulator.profile}, ${emulator.version}) ready: mysql=127.0.0.1:${emulator.mysqlPort} http=127.0.0.1:${emulator.httpPort}`,

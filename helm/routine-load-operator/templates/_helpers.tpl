@@ -71,6 +71,14 @@ helm.sh/chart: {{ include "routine-load-operator.chart" . }}
 {{- if and .Values.podDisruptionBudget.enabled (lt (int .Values.replicaCount) 2) -}}
 {{- fail "podDisruptionBudget.enabled needs replicaCount >= 2 (with one replica the PDB blocks node drains)" -}}
 {{- end -}}
+{{- if and .Values.shards (not .Values.leaderElection.enabled) -}}
+{{- fail "shards need leaderElection.enabled=true (shards know each other through their Leases)" -}}
+{{- end -}}
+{{- range .Values.shards -}}
+{{- if not (and .name .selector) -}}
+{{- fail "every shard needs a name and a selector" -}}
+{{- end -}}
+{{- end -}}
 {{- if le (int .Values.leaderElection.leaseDurationSeconds) (int .Values.leaderElection.renewDeadlineSeconds) -}}
 {{- fail "leaderElection.renewDeadlineSeconds must be shorter than leaseDurationSeconds" -}}
 {{- end -}}
@@ -121,9 +129,14 @@ delete, and no write to spec.
 - apiGroups: [coordination.k8s.io]
   resources: [leases]
   verbs: [create]
-# Reads and renews (or takes over) this release's Lease only.
+# Reads and renews (or takes over) this release's Lease only; with shards, one Lease per shard (a shard reads the
+# others' to tell whether the shard holding a job's claim is still there).
 - apiGroups: [coordination.k8s.io]
   resources: [leases]
-  resourceNames: [{{ include "routine-load-operator.leaseName" . | quote }}]
+  resourceNames:
+  {{- $lease := include "routine-load-operator.leaseName" . }}
+  {{- range $shard := (.Values.shards | default (list dict)) }}
+  - {{ printf "%s%s" $lease (ternary (printf "-%s" ($shard.name | default "")) "" (not (empty $shard.name))) | quote }}
+  {{- end }}
   verbs: [get, update]
 {{- end -}}

@@ -35,6 +35,7 @@ export {
   type RateLimiter,
   TokenBucketRateLimiter,
 } from './ratelimit.ts';
+export { resyncSlice, SpreadResync, type SpreadResyncOptions } from './resync.ts';
 export {
   Backoff,
   errorText,
@@ -51,6 +52,7 @@ export {
 export {
   type HandlerContext,
   type HandlerResult,
+  type Priority,
   type ShutdownOptions,
   type WorkHandler,
   WorkQueue,

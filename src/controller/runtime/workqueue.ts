@@ -1,6 +1,8 @@
 // A keyed work queue with controller-runtime's guarantees: a key is queued at most once, never processed by two
 // handlers at the same time (a change arriving mid-reconcile re-runs the key afterwards), failures retry with
 // per-key backoff under a global rate limit, and a hung handler cannot stall other keys (per-item timeout).
+// Keys added with priority 'high' (a user's edit) go ahead of keys queued at normal priority (periodic resyncs):
+// an edit never waits behind a full resync of thousands of objects.
 import type { RuntimeMetrics } from './metrics.ts';
 import { defaultControllerRateLimiter, type RateLimiter } from './ratelimit.ts';
 import { errorText, type Logger, silentLogger } from './util.ts';
@@ -47,6 +49,8 @@ export interface ShutdownOptions {
 
 const TIMED_OUT = Symbol('timed out');
 
+export type Priority = 'high' | 'normal';
+
 export class WorkQueue {
   readonly name: string;
   readonly #limiter: RateLimiter;
@@ -55,7 +59,11 @@ export class WorkQueue {
   readonly #itemTimeoutMs: number;
   readonly #requeueOnError: boolean;
   readonly #queue: string[] = [];
+  /** High-priority keys, served before #queue. */
+  readonly #front: string[] = [];
   readonly #dirty = new Set<string>();
+  /** Dirty keys added at high priority (queued in #front, or to be once their running handler settles). */
+  readonly #urgent = new Set<string>();
   /** Keys whose handler has not settled yet (including abandoned, timed-out ones): never run twice at once. */
   readonly #processing = new Set<string>();
   readonly #running = new Map<string, { promise: Promise<void>; abort: AbortController }>();
@@ -76,10 +84,25 @@ export class WorkQueue {
     this.#requeueOnError = opts.requeueOnError ?? true;
   }
 
-  /** Queues `key` unless it is already queued; a key being processed is re-run once its handler finishes. */
-  add(key: string): void {
-    if (this.#shuttingDown || this.#dirty.has(key)) return;
+  /**
+   * Queues `key` unless it is already queued; a key being processed is re-run once its handler finishes. A
+   * high-priority add of a key already waiting at normal priority moves it ahead.
+   */
+  add(key: string, priority: Priority = 'normal'): void {
+    if (this.#shuttingDown) return;
+    const high = priority === 'high';
+    if (this.#dirty.has(key)) {
+      if (!high || this.#urgent.has(key)) return;
+      this.#urgent.add(key);
+      if (this.#processing.has(key)) return;
+      const i = this.#queue.indexOf(key);
+      if (i >= 0) this.#queue.splice(i, 1);
+      this.#front.push(key);
+      this.#pump();
+      return;
+    }
     this.#dirty.add(key);
+    if (high) this.#urgent.add(key);
     this.#metrics?.workqueueAdds.inc({ name: this.name });
     if (this.#processing.has(key)) return;
     this.#enqueue(key);
@@ -123,7 +146,7 @@ export class WorkQueue {
 
   /** Keys waiting to be processed (not counting delayed adds or keys being processed). */
   len(): number {
-    return this.#queue.length;
+    return this.#front.length + this.#queue.length;
   }
 
   /** Keys whose handler is running (including timed-out handlers that have not settled). */
@@ -151,7 +174,9 @@ export class WorkQueue {
     for (const d of this.#delayed.values()) clearTimeout(d.timer);
     this.#delayed.clear();
     this.#queue.length = 0;
+    this.#front.length = 0;
     this.#dirty.clear();
+    this.#urgent.clear();
     this.#queuedAt.clear();
     this.#metrics?.workqueueDepth.set({ name: this.name }, 0);
     const running = [...this.#running.values()];
@@ -182,23 +207,24 @@ export class WorkQueue {
   }
 
   #enqueue(key: string): void {
-    this.#queue.push(key);
+    (this.#urgent.has(key) ? this.#front : this.#queue).push(key);
     this.#queuedAt.set(key, performance.now());
-    this.#metrics?.workqueueDepth.set({ name: this.name }, this.#queue.length);
+    this.#metrics?.workqueueDepth.set({ name: this.name }, this.len());
   }
 
   #pump(): void {
     const handler = this.#handler;
     if (!handler || this.#shuttingDown) return;
-    while (this.#slots < this.#concurrency && this.#queue.length > 0) {
-      const key = this.#queue.shift()!;
+    while (this.#slots < this.#concurrency && this.len() > 0) {
+      const key = (this.#front.length > 0 ? this.#front.shift() : this.#queue.shift())!;
       this.#dirty.delete(key);
+      this.#urgent.delete(key);
       this.#processing.add(key);
       this.#slots++;
       const queuedAt = this.#queuedAt.get(key);
       this.#queuedAt.delete(key);
       if (this.#metrics) {
-        this.#metrics.workqueueDepth.set({ name: this.name }, this.#queue.length);
+        this.#metrics.workqueueDepth.set({ name: this.name }, this.len());
         if (queuedAt !== undefined) {
           this.#metrics.workqueueQueueDuration.observe({ name: this.name }, (performance.now() - queuedAt) / 1000);
         }

@@ -154,6 +154,49 @@ test('defaults: two replicas with leader election, restricted security, probes, 
   for (const name of documented.filter((n) => n !== 'KUBECONFIG')) assert.ok(env[name], `env ${name} is set`);
 });
 
+test('shards: one Deployment (and PDB) per shard with its selector and Lease; disjoint pods; the Role names every Lease', () => {
+  const objs = render('rlo', releaseNs, {
+    shards: [
+      { name: 'a', selector: 'shard=a' },
+      { name: 'b', selector: 'shard in (b)' },
+    ],
+    podDisruptionBudget: { enabled: true },
+  });
+  const deployments = byKind(objs, 'Deployment') as unknown as Array<ReturnType<typeof deployment> & KubeObject>;
+  assert.deepEqual(
+    deployments.map((d) => d.metadata.name),
+    ['rlo-routine-load-operator-a', 'rlo-routine-load-operator-b'],
+  );
+  const envOf = (d: ReturnType<typeof deployment>) =>
+    Object.fromEntries((d.spec.template.spec.containers[0]?.env ?? []).map((e) => [e.name, e.value]));
+  assert.deepEqual(
+    deployments.map((d) => [envOf(d).LABEL_SELECTOR, envOf(d).LEASE_NAME]),
+    [
+      ['shard=a', 'rlo-routine-load-operator-a'],
+      ['shard in (b)', 'rlo-routine-load-operator-b'],
+    ],
+  );
+  const [da, db] = deployments;
+  const matches = (sel: Record<string, string>, labels: Record<string, string>) =>
+    Object.entries(sel).every(([k, v]) => labels[k] === v);
+  assert.ok(da && db);
+  assert.ok(!matches(da.spec.selector.matchLabels, db.spec.template.metadata.labels), 'a does not select b pods');
+  assert.ok(!matches(db.spec.selector.matchLabels, da.spec.template.metadata.labels), 'b does not select a pods');
+  assert.equal(byKind(objs, 'PodDisruptionBudget').length, 2);
+  const role = byKind(objs, 'Role').find((r) => r.metadata.name.endsWith('-leader-election')) as unknown as {
+    rules: Array<{ resourceNames?: string[] }>;
+  };
+  assert.ok(
+    role.rules.some(
+      (r) =>
+        JSON.stringify(r.resourceNames) ===
+        JSON.stringify(['rlo-routine-load-operator-a', 'rlo-routine-load-operator-b']),
+    ),
+  );
+  const bad = helm(['template', 'x', CHART_DIR, '-f', valuesFile({ shards: [{ name: 'a' }] })], { allowFailure: true });
+  assert.notEqual(bad.status, 0, 'a shard without a selector is rejected');
+});
+
 test('names, labels and ports agree: Service → pods, ServiceMonitor → Service, PDB → pods, RBAC → ServiceAccount', () => {
   const objs = render('rlo', releaseNs, everything);
   const d = deployment(objs);

@@ -72,6 +72,8 @@ test('runs as a numeric non-root user, needs no writable path, starts the operat
   assert.deepEqual(execForm(instructions(runtime, 'ENTRYPOINT')[0]?.args ?? ''), [
     'node',
     '--disable-warning=TimeoutNegativeWarning',
+    '--max-semi-space-size=1',
+    '--optimize-for-size',
     'dist/cli/main.js',
   ]);
   assert.deepEqual(execForm(instructions(runtime, 'CMD')[0]?.args ?? ''), ['run']);
