@@ -2,8 +2,9 @@
 // (SHOW ROUTINE LOAD's ErrorLogUrls / TrackingSQL / OtherMsg, the error log's rejected rows, SHOW ROUTINE LOAD
 // TASK), kept in status and announced by events, so `kubectl describe rlj` answers "why are my rows missing".
 // Pure: the shell asks what to read (wantsRejectedSample, wantsTasks), reads it, and hands the result here.
-// Reads are rate-limited through the previous status, so a busy or broken job costs at most one error-log fetch
-// per 10 minutes and one SHOW ROUTINE LOAD TASK per minute (per 10 s until a new job has tasks).
+// Reads are on demand and rate-limited through the previous status: a healthy job costs nothing (no statement, no
+// status write); a job in trouble costs at most one error-log fetch per 10 minutes and one SHOW ROUTINE LOAD TASK
+// per minute (per 10 s while the last read found none).
 import type { RoutineLoadJobStatus, Troubleshooting } from '../api/routineloadjob.ts';
 import { redact } from '../starrocks/errors.ts';
 import type { ObservedJob, RoutineLoadTask } from '../starrocks/observed.ts';
@@ -47,12 +48,16 @@ export function wantsRejectedSample(
 }
 
 /**
- * Whether to read SHOW ROUTINE LOAD TASK: for a job that has or is about to have tasks, once a minute; every
- * 10 seconds while the last read found none (a new job's tasks appear within a scheduler round).
+ * Whether to read SHOW ROUTINE LOAD TASK: only for a live job in trouble (lagging, a task failed, rows rejected
+ * since the last look), so that thousands of healthy jobs cost the FE and the apiserver nothing at rest; then once
+ * a minute, every 10 seconds while the last read found none.
  */
 export function wantsTasks(o: ObservedJob | undefined, prev: RoutineLoadJobStatus | undefined, now: Date): boolean {
   if (!o || (o.state !== 'RUNNING' && o.state !== 'NEED_SCHEDULE')) return false;
-  const last = previousFor(o, prev)?.tasks;
+  const before = previousFor(o, prev);
+  const rejecting = (o.statistic?.errorRows ?? 0) > (before?.rejectedRows?.errorRows ?? 0);
+  if (!o.unstable && !o.otherMsg && !rejecting && !before?.tasks) return false;
+  const last = before?.tasks;
   const interval = last?.count === 0 ? TASKS_EMPTY_INTERVAL_SECONDS : TASKS_INTERVAL_SECONDS;
   return since(last?.readAt, now) >= interval;
 }

@@ -130,8 +130,9 @@ test('OtherMsg is kept with secrets masked, announced once per new failure', () 
   );
 });
 
-test('the task list is summarised once a minute for live jobs', () => {
-  const live = rejecting(0);
+test('the task list is summarised once a minute for live jobs in trouble; healthy jobs are not asked', () => {
+  assert.equal(wantsTasks(rejecting(0), { jobId: '10204' }, now), false, 'a healthy job costs nothing at rest');
+  const live = rejecting(3);
   assert.equal(wantsTasks(live, { jobId: '10204' }, now), true);
   assert.equal(wantsTasks(rejecting(0, 'PAUSED'), { jobId: '10204' }, now), false, 'a paused job has no tasks');
   const t = troubleshooting({
