@@ -3,7 +3,7 @@
 // the user's meaning; the tree StarRocks builds gives the predicted SHOW text per version, which is what the
 // desired state is compared with (docs "starrocks-expression-printing" §9).
 
-import type { Node } from './expression/ast.ts';
+import { children, type Node } from './expression/ast.ts';
 import { normalColumns, normalWhere, splitTopLevel } from './expression/compare.ts';
 import { ExpressionError, lex } from './expression/lexer.ts';
 import { buildExpr, type Expr, type Hazard } from './expression/model.ts';
@@ -109,4 +109,23 @@ export function sameColumns(want: ColumnMapping[], shown: string, v: Version): b
 /** The print-back hazard (§6) of an expression, for the planner's condition and event. */
 export function printHazard(e: Expr): Hazard {
   return e.hazard;
+}
+
+/** Forms a version cannot parse although a later one can (§7); undefined when v takes the expression. */
+export function unsupportedOn(e: Expr, v: Version): string | undefined {
+  const walk = (n: Node): string | undefined => {
+    if (n.k === 'call' && n.name === 'current_timestamp' && n.args.length > 0 && !atLeast(v, 3, 4, 3)) {
+      return `CURRENT_TIMESTAMP(n) needs StarRocks 3.4.3 or later (this cluster runs ${v.major}.${v.minor}.${v.patch})`;
+    }
+    for (const c of children(n)) {
+      const p = walk(c);
+      if (p) return p;
+    }
+    return undefined;
+  };
+  return walk(e.tree);
+}
+
+function atLeast(v: Version, major: number, minor: number, patch: number): boolean {
+  return (v.major - major || v.minor - minor || v.patch - patch) >= 0;
 }

@@ -41,11 +41,12 @@ export function javaDouble(x: number): string {
   return `${mant.includes('.') ? mant : `${mant}.0`}E${Number(exp)}`;
 }
 
-export function numberNode(text: string, negative: boolean): Node {
+export function numberNode(text: string, negative: boolean, pos = -1): Node {
   const sign = negative ? '-' : '';
   if (/^\d+$/.test(text)) {
     const v = BigInt(text);
-    if (v > LARGEINT_MAX) throw new ExpressionError(`numeric overflow: ${text} is above LARGEINT`);
+    if (v > LARGEINT_MAX)
+      throw new ExpressionError(`numeric overflow at ${pos + 1}: ${text} is above the LARGEINT maximum`);
     return { k: 'int', v: `${negative && v !== 0n ? '-' : ''}${v}` };
   }
   const { digits, intLen } = plain(text);

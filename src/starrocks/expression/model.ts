@@ -46,7 +46,16 @@ export function parseTokens(lexed: Lexed, from = 0): { tree: Node; groups: Group
   if (p.peek().t === 'end') throw new ExpressionError('empty expression');
   const tree = p.expr();
   if (p.peek().t !== 'end') p.fail('unexpected input (an operator or the end was expected)');
+  for (const [node, pos] of p.intervals) {
+    if (contains(tree, node)) {
+      throw new ExpressionError(`INTERVAL at ${pos + 1} is only allowed as date + INTERVAL n UNIT or in date_add(...)`);
+    }
+  }
   return { tree, groups: p.groups, slots: p.slotToks };
+}
+
+function contains(tree: Node, target: Node): boolean {
+  return tree === target || children(tree).some((c) => contains(c, target));
 }
 
 /** The user's tokens with safe quoting: strings re-quoted (same stored value), names in backquotes as written. */

@@ -39,6 +39,8 @@ export class Parser {
   i = 0;
   depth = 0;
   readonly groups: Groups = new Map();
+  /** Where each INTERVAL was written: one left outside date arithmetic is an error there. */
+  readonly intervals = new Map<Node, number>();
   /** Token indexes that are column references (sent in backquotes: safe quoting). */
   readonly slotToks = new Set<number>();
   readonly toks: Tok[];
@@ -262,7 +264,7 @@ function primary(p: Parser): Node {
   const t = p.peek();
   if (t.t === 'num') {
     p.i++;
-    return numberNode(t.v, false);
+    return numberNode(t.v, false, t.pos);
   }
   if (t.t === 'str') return strings(p);
   if (t.t === 'hex') {
@@ -378,13 +380,16 @@ function specialDateTime(p: Parser, up: string): Node {
 }
 
 function interval(p: Parser): Node {
+  const pos = p.peek().pos;
   p.i++;
   const n = p.expr();
   const u = p.next();
   if (u.t !== 'id' || !UNITS.has(u.v.toUpperCase())) {
     p.fail(`expected a time unit (${[...UNITS].join(', ')}) after INTERVAL n`, u);
   }
-  return { k: 'interval', n, unit: u.v.toUpperCase() };
+  const node: Node = { k: 'interval', n, unit: u.v.toUpperCase() };
+  p.intervals.set(node, pos);
+  return node;
 }
 
 function caseExpr(p: Parser): Node {
