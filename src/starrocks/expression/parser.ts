@@ -33,6 +33,26 @@ const VALUE_OPS: Array<Array<[string, string]>> = [
   [['kw', 'BITSHIFTRIGHT']],
   [['kw', 'BITSHIFTRIGHTLOGICAL']],
 ];
+/** Words that belong to the expression grammar itself: where a value is expected, they are a syntax error. */
+const OPERATOR_WORDS = new Set([
+  'AND',
+  'OR',
+  'NOT',
+  'IS',
+  'IN',
+  'LIKE',
+  'RLIKE',
+  'REGEXP',
+  'BETWEEN',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'END',
+  'AS',
+  'DIV',
+  'MOD',
+  'XOR',
+]);
 const CMP = ['<=>', '=', '!=', '<>', '<=', '>=', '<', '>'];
 
 export class Parser {
@@ -315,6 +335,7 @@ function word(p: Parser, t: Extract<Tok, { t: 'id' }>): Node {
     const special = keywordForm(p, up);
     if (special) return special;
     if (p.isOp('(', next)) return call(p);
+    if (OPERATOR_WORDS.has(up)) p.fail('expected a value');
     if (RESERVED.has(up)) {
       p.fail(`${up} is a reserved word in StarRocks: write it in backquotes to use it as a column name`);
     }
