@@ -168,10 +168,14 @@ function mapChildren(n: Node, f: (x: Node) => Node): Node {
 
 const isNode = (x: unknown): x is Node => typeof x === 'object' && x !== null && 'k' in x && typeof x.k === 'string';
 
+const MAX_MINIMISE = 24;
+
 /** Chooses the fewest groups to wrap (greedy): every candidate, then drop each one that is not needed. */
 function chooseWraps(tree: Node, cands: Node[]): Set<Node> | undefined {
   const chosen = new Set(cands);
   if (firstProblem(wrapTree(tree, chosen))) return undefined;
+  // Each try re-prints and re-parses for every version: beyond a few dozen groups, keep them all (bounded work).
+  if (cands.length > MAX_MINIMISE) return chosen;
   for (const c of cands) {
     chosen.delete(c);
     if (firstProblem(wrapTree(tree, chosen))) chosen.add(c);

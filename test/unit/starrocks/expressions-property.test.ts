@@ -143,3 +143,10 @@ test('hostile nesting is refused, never a stack overflow', () => {
   assert.throws(() => parseExpression(`${Array(5000).fill('a').join(' + ')} = 1`), /nested too deeply/);
   assert.throws(() => parseExpression(`a IN (${Array(300).fill('[').join('')}`), ExpressionError);
 });
+
+test('many hazardous groups: every one is wrapped, with bounded work', () => {
+  const e = parseExpression(`${Array(100).fill('(a + b)').join(' * ')} > 0`);
+  assert.equal(e.hazard.hazard, true);
+  assert.equal(e.sql.match(/ifnull\(/g)?.length, 100);
+  for (const p of PROFILE_NAMES) assert.equal(roundTripProblem(e.tree, PROFILES[p]), undefined);
+});
