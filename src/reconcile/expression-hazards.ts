@@ -1,6 +1,6 @@
 // The print-back hazards (docs "starrocks-expression-printing" §6) of a desired job's COLUMNS and WHERE, for the
 // planner's condition and event: which expression, why, and what is sent instead. Pure.
-import { type Hazard, printHazard, unsupportedOn, type Version } from '../starrocks/expr.ts';
+import { type Expr, type Hazard, printHazard, unsupportedOn, type Version } from '../starrocks/expr.ts';
 import type { DesiredJob } from './desired.ts';
 
 export interface ExpressionHazard extends Hazard {
@@ -10,15 +10,20 @@ export interface ExpressionHazard extends Hazard {
   expression: string;
 }
 
-/** Every expression of the job whose StarRocks print-back would re-parse to another meaning. */
-export function expressionHazards(d: DesiredJob): ExpressionHazard[] {
+/**
+ * Every expression of the job whose StarRocks print-back would re-parse to another meaning (on version v when
+ * given, else on any profile), with the rewrite sent instead when there is one.
+ */
+export function expressionHazards(d: DesiredJob, v?: Version): ExpressionHazard[] {
   const out: ExpressionHazard[] = [];
+  const check = (field: string, e: Expr | undefined) => {
+    const h = e && printHazard(e, v);
+    if (e && h?.hazard) out.push({ field, expression: e.source, ...h });
+  };
   d.load.columns?.forEach((c, i) => {
-    if (c.expr?.hazard.hazard)
-      out.push({ field: `spec.load.columns[${i}]`, expression: c.expr.source, ...printHazard(c.expr) });
+    check(`spec.load.columns[${i}]`, c.expr);
   });
-  const w = d.load.where;
-  if (w?.hazard.hazard) out.push({ field: 'spec.load.where', expression: w.source, ...printHazard(w) });
+  check('spec.load.where', d.load.where);
   return out;
 }
 

@@ -6,7 +6,7 @@
 import { children, type Node } from './expression/ast.ts';
 import { normalColumns, normalWhere, splitTopLevel } from './expression/compare.ts';
 import { ExpressionError, lex } from './expression/lexer.ts';
-import { buildExpr, type Expr, type Hazard } from './expression/model.ts';
+import { buildExpr, type Expr, type Hazard, roundTripProblem } from './expression/model.ts';
 import { predict, type Version } from './expression/printer.ts';
 import { quoteIdent } from './quote.ts';
 
@@ -106,9 +106,18 @@ export function sameColumns(want: ColumnMapping[], shown: string, v: Version): b
   return normalColumns(predictColumns(want, v)) === normalColumns(shown);
 }
 
-/** The print-back hazard (§6) of an expression, for the planner's condition and event. */
-export function printHazard(e: Expr): Hazard {
-  return e.hazard;
+/**
+ * The print-back hazard (§6) of an expression, for the planner's condition and event. Without a version: over
+ * every profile (what decided the rewrite). With the cluster's version: whether what is sent still has a hazard
+ * there (a rewrite removes grouping hazards; a reserved word printed bare, DECIMALV2 or a lost DATETIME fraction
+ * cannot be avoided by grouping and stays one, on the versions concerned only).
+ */
+export function printHazard(e: Expr, v?: Version): Hazard {
+  if (v === undefined) return e.hazard;
+  const problem = roundTripProblem(e.tree, v);
+  if (problem) return { hazard: true, why: problem };
+  if (e.hazard.rewritten) return { hazard: true, rewritten: e.hazard.rewritten, why: e.hazard.why };
+  return { hazard: false, why: 'StarRocks prints it back with the same meaning' };
 }
 
 /** Forms a version cannot parse although a later one can (§7); undefined when v takes the expression. */

@@ -47,3 +47,18 @@ test('version-gated forms are named with the version they need', () => {
   assert.deepEqual(expressionVersionProblems(d, { major: 3, minor: 4, patch: 3 }), []);
   assert.match(expressionVersionProblems(d, { major: 3, minor: 4, patch: 2 })[0]?.message ?? '', /3\.4\.3/);
 });
+
+test('with the cluster version: only the hazards of that version (a bare reserved word is a 2.5-3.1 one)', () => {
+  const d = desired({ columns: ['x = `Order Id` + 1', 'y = (a + b) * 2'] });
+  const old = expressionHazards(d, { major: 3, minor: 1, patch: 17 });
+  assert.deepEqual(
+    old.map((x) => x.field),
+    ['spec.load.columns[0]', 'spec.load.columns[1]'],
+  );
+  assert.match(old[0]?.why ?? '', /cannot parse again/);
+  const recent = expressionHazards(d, { major: 3, minor: 4, patch: 9 });
+  assert.deepEqual(
+    recent.map((x) => [x.field, x.rewritten]),
+    [['spec.load.columns[1]', 'ifnull(`a` + `b`, NULL) * 2']],
+  );
+});

@@ -133,7 +133,7 @@ test('print-back hazards (§6) are flagged, say why, and the text sent keeps the
   for (const row of ROWS) {
     const p = parse(row);
     const exprs = p.where ? [p.where] : (p.columns ?? []).flatMap((c) => (c.expr ? [c.expr] : []));
-    const h = exprs.map(printHazard);
+    const h = exprs.map((x) => printHazard(x));
     assert.equal(
       h.some((x) => x.hazard),
       row.hazard === true,
