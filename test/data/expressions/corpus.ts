@@ -641,6 +641,31 @@ export const ROWS: Row[] = [
   w('m94', '24', 'x < 1.5e300', '`x` < 1.5e300', '`x` < 1.5E300'),
 ];
 
+/**
+ * Rows 11-13: the SHOW text after the job's history changed it (§6). `before` is the WHERE at CREATE, `input` the
+ * WHERE an ALTER sets (or the same, for a restart); `show` is what SHOW prints afterwards, on every profile unless
+ * `byProfile` says otherwise. The spec (input) must compare equal to it: history never makes a drift.
+ */
+export interface HistoryRow extends Row {
+  history: 'alter' | 'alter+restart';
+  before: string;
+}
+
+export const HISTORY: HistoryRow[] = [
+  // castSlotRef back-quotes every non-root name, in every version (row 11)
+  {
+    ...w('r11', '11', 'price > 1', '`price` > 1', '`price` > 1', {
+      byProfile: { '2.5': '`price` > 1', '3.0': '`price` > 1', '3.1': '`price` > 1' },
+    }),
+    history: 'alter',
+    before: 'price > 0',
+  },
+  // the root is not replaced (row 12): a bare root prints as the version prints a back-quoted name
+  { ...w('r12', '12', 'flag', '`flag`', '`flag`'), history: 'alter', before: 'flag' },
+  // rebuilt from the synthetic statement (row 13): back-quoted on 3.2.12+/3.3.6+/3.4+, bare before
+  { ...w('r13', '13', 'price > 0', '`price` > 0', '`price` > 0'), history: 'alter+restart', before: 'price > 0' },
+];
+
 export const INVALID: InvalidRow[] = [
   {
     id: 'x16',

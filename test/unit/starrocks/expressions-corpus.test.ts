@@ -24,6 +24,7 @@ import {
 import { renderCreate } from '../../../src/starrocks/sql.ts';
 import {
   expectedShow,
+  HISTORY,
   INVALID,
   PROFILE_NAMES,
   PROFILES,
@@ -168,5 +169,15 @@ test('invalid StarRocks is refused with the problem and its position', () => {
       msgs.some((m) => m.startsWith(`spec.load.${row.field}`) && row.error.test(m) && /at \d+/.test(m)),
       `${row.id}: ${msgs.join(' | ')}`,
     );
+  }
+});
+
+test('rows 11-13: what ALTER and a restart do to the SHOW text never makes a drift', () => {
+  for (const row of HISTORY) {
+    const e = parseExpression(row.input as string);
+    for (const profile of PROFILE_NAMES) {
+      const shown = expectedShow(row, profile) as string;
+      assert.ok(sameWhere(e, shown, PROFILES[profile]), `${label(row)} after ${row.history} on ${profile}`);
+    }
   }
 });
