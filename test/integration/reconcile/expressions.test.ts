@@ -149,7 +149,9 @@ async function runProfile(profile: Profile): Promise<void> {
     }
     for (const [i, row] of HISTORY.entries()) {
       if (row.history !== 'alter') continue; // alter+restart (row 13) needs the emulator's restart from its image
-      const problem = await checkAlter(client, db, version, profile, row, ROWS.length + i);
+      const problem = await checkAlter(client, db, version, profile, row, ROWS.length + i).catch(
+        (e: Error) => `${row.id}: ${e.message}`,
+      );
       if (problem) mismatches.push(problem);
     }
     assert.deepEqual(mismatches, [], `${mismatches.length} rows differ on ${profile}`);
