@@ -64,8 +64,11 @@ export class Parser {
   /** Token indexes that are column references (sent in backquotes: safe quoting). */
   readonly slotToks = new Set<number>();
   readonly toks: Tok[];
-  constructor(lexed: Lexed) {
+  readonly maxDepth: number;
+  /** maxDepth: larger only to re-read StarRocks' own print, which nests AND/OR in parentheses (R3). */
+  constructor(lexed: Lexed, maxDepth = MAX_DEPTH) {
     this.toks = lexed.toks;
+    this.maxDepth = maxDepth;
   }
 
   peek(off = 0): Tok {
@@ -102,7 +105,7 @@ export class Parser {
   }
   deeper<T>(levels: number, f: () => T): T {
     this.depth += levels;
-    if (this.depth > MAX_DEPTH) throw new ExpressionError('expression nested too deeply');
+    if (this.depth > this.maxDepth) throw new ExpressionError('expression nested too deeply');
     try {
       return f();
     } finally {
@@ -115,7 +118,7 @@ export class Parser {
     let levels = 0;
     try {
       for (let o = op(); o !== undefined; o = op()) {
-        if (++this.depth > MAX_DEPTH) throw new ExpressionError('expression nested too deeply');
+        if (++this.depth > this.maxDepth) throw new ExpressionError('expression nested too deeply');
         levels++;
         l = make(o, l, operand());
       }
@@ -165,7 +168,7 @@ export class Parser {
         const t = this.peek();
         const cmp = t.t === 'op' ? CMP.find((c) => c === t.v) : undefined;
         if (!cmp && !this.isKw('IS')) return l;
-        if (++this.depth > MAX_DEPTH) throw new ExpressionError('expression nested too deeply');
+        if (++this.depth > this.maxDepth) throw new ExpressionError('expression nested too deeply');
         levels++;
         this.i++;
         if (cmp) l = { k: 'cmp', op: cmp === '<>' ? '!=' : cmp, l, r: this.predicate() };
@@ -246,7 +249,7 @@ export class Parser {
           const c = this.next();
           if (c.t !== 'id' && c.t !== 'str') this.fail('expected a collation name after COLLATE', c);
         } else return n;
-        if (++this.depth > MAX_DEPTH) throw new ExpressionError('expression nested too deeply');
+        if (++this.depth > this.maxDepth) throw new ExpressionError('expression nested too deeply');
         levels++;
       }
     } finally {
