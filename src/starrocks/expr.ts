@@ -16,9 +16,22 @@ export { ExpressionError, splitTopLevel };
 /** The version used where none is known (validation, display): the newest profile. */
 export const LATEST: Version = { major: 3, minor: 5, patch: 10 };
 
+// Parsed expressions by text: resolving a spec happens on every reconcile, and the hazard check re-reads the
+// print for every version. Expr values are never mutated, so sharing them is safe; the map is bounded.
+const CACHE_SIZE = 512;
+const cache = new Map<string, Expr | ColumnMapping>();
+function cached<T extends Expr | ColumnMapping>(key: string, make: () => T): T {
+  const hit = cache.get(key);
+  if (hit) return hit as T;
+  const made = make();
+  cache.set(key, made);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return made;
+}
+
 export function parseExpression(text: string): Expr {
   if (text.trim() === '') throw new ExpressionError('empty expression');
-  return buildExpr(text, lex(text), 0);
+  return cached(`e:${text}`, () => buildExpr(text, lex(text), 0));
 }
 
 /** One COLUMNS entry: a source field name, or `target = expression` (or `target = DEFAULT`). */
@@ -29,6 +42,10 @@ export interface ColumnMapping {
 
 /** `name`, `` `name` ``, `t.name` (only the last part survives, row 4), then optionally `= expr`. */
 export function parseColumnMapping(text: string): ColumnMapping {
+  return cached(`c:${text}`, () => readColumnMapping(text));
+}
+
+function readColumnMapping(text: string): ColumnMapping {
   const lexed = lex(text);
   const toks = lexed.toks;
   let i = 0;
