@@ -52,7 +52,9 @@ function readColumnMapping(text: string): ColumnMapping {
   const nameAt = () => {
     const t = toks[i];
     if (t?.t !== 'id')
-      throw new ExpressionError(`a COLUMNS entry starts with a column name, got ${JSON.stringify(text)}`);
+      throw new ExpressionError(
+        `a COLUMNS entry starts with a column name at ${(t?.pos ?? 0) + 1}, got ${JSON.stringify(text)}`,
+      );
     i++;
     return t;
   };
