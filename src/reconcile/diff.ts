@@ -7,7 +7,7 @@
 // operators).
 
 import { isSecretKafkaSetting } from '../api/routineloadjob.ts';
-import { canonical, ExpressionError, parseColumnMapping, parseExpression, splitTopLevel } from '../starrocks/expr.ts';
+import { predictColumns, predictExpression, sameColumns, sameWhere, splitTopLevel } from '../starrocks/expr.ts';
 import type { ObservedJob } from '../starrocks/observed.ts';
 import { canAlter, JOB_PROPERTIES, normalizePropertyValue, SHOW_KEYS, supports } from '../starrocks/properties.ts';
 import { type AlterChange, type KafkaEntry, registryEntry } from '../starrocks/sql.ts';
@@ -92,35 +92,6 @@ export function shownLiteral(text: string): string {
   return text;
 }
 
-/**
- * Source fields keep their order (it maps CSV fields and jsonpaths); computed columns (`x = expr`) are compared
- * as a set, because their position carries no meaning and StarRocks does not keep it stable.
- */
-function canonicalColumns(list: string[]): string[] | undefined {
-  try {
-    const plain: string[] = [];
-    const computed: string[] = [];
-    for (const c of list) {
-      const m = parseColumnMapping(c);
-      if (m.expr) computed.push(`${m.name.toLowerCase()}=${canonical(m.expr)}`);
-      else plain.push(m.name.toLowerCase());
-    }
-    return [...plain, ...computed.sort()];
-  } catch (e) {
-    if (e instanceof ExpressionError) return undefined;
-    throw e;
-  }
-}
-
-function canonicalWhere(text: string): string | undefined {
-  try {
-    return canonical(parseExpression(text));
-  } catch (e) {
-    if (e instanceof ExpressionError) return undefined;
-    throw e;
-  }
-}
-
 const csv = (s: string | undefined) =>
   (s ?? '')
     .split(',')
@@ -184,18 +155,22 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
       }
     }
   }
+  // COLUMNS and WHERE: what StarRocks would print for the spec vs what it shows (expr.ts, docs §9).
   const shownColumns = show(o, SHOW_KEYS.columns);
   if (shownColumns !== undefined) {
     const have = shownColumns === '*' ? [] : splitTopLevel(shownColumns);
     const want = d.load.columns ?? [];
-    const wantCanon = canonicalColumns(want.map((c) => (c.expr ? `${c.name}=${canonical(c.expr)}` : c.name)));
-    const haveCanon = canonicalColumns(have);
-    if (haveCanon === undefined || wantCanon === undefined || haveCanon.join('|') !== wantCanon.join('|')) {
+    if (!sameColumns(want, shownColumns, ctx.version)) {
       const display = (l: string[]) => (l.length ? l.join(', ') : '(none)');
       if (want.length === 0) {
         recreate('spec.load.columns', '(none)', display(have), 'ALTER cannot remove a COLUMNS mapping');
       } else {
-        add({ field: 'spec.load.columns', kind: 'alter', desired: display(wantCanon ?? []), observed: display(have) });
+        add({
+          field: 'spec.load.columns',
+          kind: 'alter',
+          desired: predictColumns(want, ctx.version),
+          observed: shownColumns,
+        });
         alter.load.columns = want;
       }
     }
@@ -204,12 +179,12 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
   if (shownWhere !== undefined) {
     const have = shownWhere === '*' || shownWhere === '' ? undefined : shownWhere;
     const want = d.load.where;
-    const same =
-      have === undefined ? want === undefined : want !== undefined && canonicalWhere(have) === canonical(want);
+    const same = have === undefined ? want === undefined : want !== undefined && sameWhere(want, have, ctx.version);
     if (!same) {
       if (want === undefined) recreate('spec.load.where', '(none)', have ?? '', 'ALTER cannot remove a WHERE');
       else {
-        add({ field: 'spec.load.where', kind: 'alter', desired: canonical(want), observed: have ?? '(none)' });
+        const desired = predictExpression(want, ctx.version);
+        add({ field: 'spec.load.where', kind: 'alter', desired, observed: have ?? '(none)' });
         alter.load.where = want;
       }
     }

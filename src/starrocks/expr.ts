@@ -1,544 +1,159 @@
-// SQL expressions in COLUMNS mappings and WHERE predicates. User text is parsed into an AST and rendered back
-// through quote.ts, so only whitelisted syntax reaches StarRocks (no comments, no second statement, no
-// unbalanced quote). The same AST gives a canonical form to compare the spec with what the FE shows.
-import { quoteIdent, quoteString, unescapeBackslashes } from './quote.ts';
+// SQL expressions in COLUMNS mappings and WHERE predicates: the adapter over ./expression/. The user's tokens are
+// what is sent (only strings and back-quoted names are re-quoted, to the same stored value), so StarRocks reads
+// the user's meaning; the tree StarRocks builds gives the predicted SHOW text per version, which is what the
+// desired state is compared with (docs "starrocks-expression-printing" §9).
 
-export class ExpressionError extends Error {}
+import { children, type Node } from './expression/ast.ts';
+import { normalColumns, normalWhere, splitTopLevel } from './expression/compare.ts';
+import { ExpressionError, lex } from './expression/lexer.ts';
+import { buildExpr, type Expr, type Hazard, roundTripProblem } from './expression/model.ts';
+import { predict, type Version } from './expression/printer.ts';
+import { quoteIdent } from './quote.ts';
 
-export type Expr =
-  | { k: 'col'; name: string }
-  | { k: 'num'; text: string }
-  | { k: 'str'; value: string }
-  | { k: 'null' }
-  | { k: 'bool'; value: boolean }
-  | { k: 'call'; name: string; args: Expr[]; star?: boolean; distinct?: boolean }
-  | { k: 'unary'; op: '-' | '+' | 'NOT'; e: Expr }
-  | { k: 'bin'; op: string; l: Expr; r: Expr }
-  | { k: 'isnull'; e: Expr; not: boolean }
-  | { k: 'in'; e: Expr; list: Expr[]; not: boolean }
-  | { k: 'between'; e: Expr; lo: Expr; hi: Expr; not: boolean }
-  | { k: 'like'; op: 'LIKE' | 'REGEXP'; e: Expr; pattern: Expr; not: boolean }
-  | { k: 'cast'; e: Expr; type: string }
-  | { k: 'case'; base?: Expr; whens: Array<{ cond: Expr; result: Expr }>; else?: Expr }
-  | { k: 'interval'; e: Expr; unit: string };
+export type { Expr, Hazard, Node, Version };
+export { ExpressionError, splitTopLevel };
 
-type Tok =
-  | { t: 'id'; v: string; quoted: boolean; pos: number }
-  | { t: 'num'; v: string; pos: number }
-  | { t: 'str'; v: string; pos: number }
-  | { t: 'op'; v: string; pos: number }
-  | { t: 'end'; pos: number };
+/** The version used where none is known (validation, display): the newest profile. */
+export const LATEST: Version = { major: 3, minor: 5, patch: 10 };
 
-const MAX_LENGTH = 65536;
-const MAX_DEPTH = 200;
-const OPERATORS = [
-  '<=>',
-  '<=',
-  '>=',
-  '<>',
-  '!=',
-  '&&',
-  '||',
-  '=',
-  '<',
-  '>',
-  '+',
-  '-',
-  '*',
-  '/',
-  '%',
-  '(',
-  ')',
-  ',',
-  '.',
-];
-const INTERVAL_UNITS = ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'MILLISECOND'];
-const KEYWORDS = new Set([
-  'AND',
-  'OR',
-  'NOT',
-  'IS',
-  'NULL',
-  'IN',
-  'BETWEEN',
-  'LIKE',
-  'REGEXP',
-  'RLIKE',
-  'CASE',
-  'WHEN',
-]);
-
-export function tokenize(text: string): Tok[] {
-  if (text.length > MAX_LENGTH) throw new ExpressionError(`expression longer than ${MAX_LENGTH} characters`);
-  const toks: Tok[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i] as string;
-    if (/\s/u.test(c)) {
-      i++;
-      continue;
-    }
-    if (c === '-' && text[i + 1] === '-') throw new ExpressionError(`comments are not allowed (at ${i + 1})`);
-    if (c === '/' && text[i + 1] === '*') throw new ExpressionError(`comments are not allowed (at ${i + 1})`);
-    if (c === '#') throw new ExpressionError(`comments are not allowed (at ${i + 1})`);
-    if (c === ';') throw new ExpressionError(`";" is not allowed: one expression only (at ${i + 1})`);
-    if (c === "'" || c === '"') {
-      let j = i + 1;
-      let raw = '';
-      for (;;) {
-        if (j >= text.length) throw new ExpressionError(`unterminated string starting at ${i + 1}`);
-        const d = text[j] as string;
-        if (d === '\\') {
-          if (j + 1 >= text.length) throw new ExpressionError(`unterminated string starting at ${i + 1}`);
-          raw += d + text[j + 1];
-          j += 2;
-        } else if (d === c && text[j + 1] === c) {
-          raw += `\\${c}`;
-          j += 2;
-        } else if (d === c) {
-          break;
-        } else {
-          raw += d;
-          j++;
-        }
-      }
-      toks.push({ t: 'str', v: unescapeBackslashes(raw), pos: i });
-      i = j + 1;
-      continue;
-    }
-    if (c === '`') {
-      let j = i + 1;
-      let name = '';
-      for (;;) {
-        if (j >= text.length) throw new ExpressionError(`unterminated \`identifier\` starting at ${i + 1}`);
-        if (text[j] === '`' && text[j + 1] === '`') {
-          name += '`';
-          j += 2;
-        } else if (text[j] === '`') break;
-        else name += text[j++];
-      }
-      if (name.length === 0) throw new ExpressionError(`empty identifier at ${i + 1}`);
-      toks.push({ t: 'id', v: name, quoted: true, pos: i });
-      i = j + 1;
-      continue;
-    }
-    const num = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/.exec(text.slice(i));
-    if (num && !/[A-Za-z_]/.test(text[i + num[0].length] ?? '')) {
-      toks.push({ t: 'num', v: num[0], pos: i });
-      i += num[0].length;
-      continue;
-    }
-    const id = /^[\p{L}_$][\p{L}\p{N}_$]*/u.exec(text.slice(i)) ?? /^\d+[A-Za-z_][A-Za-z0-9_$]*/.exec(text.slice(i));
-    if (id) {
-      toks.push({ t: 'id', v: id[0], quoted: false, pos: i });
-      i += id[0].length;
-      continue;
-    }
-    const op = OPERATORS.find((o) => text.startsWith(o, i));
-    if (op) {
-      toks.push({ t: 'op', v: op, pos: i });
-      i += op.length;
-      continue;
-    }
-    throw new ExpressionError(`unexpected character ${JSON.stringify(c)} at ${i + 1}`);
-  }
-  toks.push({ t: 'end', pos: text.length });
-  return toks;
-}
-
-class Parser {
-  private i = 0;
-  private depth = 0;
-  private readonly toks: Tok[];
-  constructor(toks: Tok[]) {
-    this.toks = toks;
-  }
-
-  private peek(): Tok {
-    return this.toks[this.i] as Tok;
-  }
-  private next(): Tok {
-    return this.toks[this.i++] as Tok;
-  }
-  private isKw(word: string, tok = this.peek()): boolean {
-    return tok.t === 'id' && !tok.quoted && tok.v.toUpperCase() === word;
-  }
-  private acceptKw(word: string): boolean {
-    if (!this.isKw(word)) return false;
-    this.i++;
-    return true;
-  }
-  private isOp(op: string): boolean {
-    const t = this.peek();
-    return t.t === 'op' && t.v === op;
-  }
-  private acceptOp(op: string): boolean {
-    if (!this.isOp(op)) return false;
-    this.i++;
-    return true;
-  }
-  private fail(msg: string): never {
-    const t = this.peek();
-    const seen = t.t === 'end' ? 'end of input' : `"${'v' in t ? t.v : ''}"`;
-    throw new ExpressionError(`${msg} at ${t.pos + 1}, found ${seen}`);
-  }
-  private expectOp(op: string): void {
-    if (!this.acceptOp(op)) this.fail(`expected "${op}"`);
-  }
-
-  atEnd(): boolean {
-    return this.peek().t === 'end';
-  }
-  expectEnd(): void {
-    if (!this.atEnd()) this.fail('unexpected input');
-  }
-
-  expr(): Expr {
-    if (++this.depth > MAX_DEPTH) throw new ExpressionError('expression nested too deeply');
-    try {
-      return this.or();
-    } finally {
-      this.depth--;
-    }
-  }
-  /**
-   * Runs `f` one level deeper. Every level of the tree counts (left-leaning operator chains and prefix operators
-   * too), so no input can nest the tree deeper than MAX_DEPTH and overflow a recursive walk later.
-   */
-  private nested<T>(levels: number, f: () => T): T {
-    this.depth += levels;
-    if (this.depth > MAX_DEPTH) throw new ExpressionError('expression nested too deeply');
-    try {
-      return f();
-    } finally {
-      this.depth -= levels;
-    }
-  }
-  /** A left-associative chain: each operator applied adds a level above the ones before it. */
-  private chain(operand: () => Expr, op: () => string | undefined): Expr {
-    let l = operand();
-    let levels = 0;
-    try {
-      for (let o = op(); o !== undefined; o = op()) {
-        if (++this.depth > MAX_DEPTH) throw new ExpressionError('expression nested too deeply');
-        levels++;
-        l = { k: 'bin', op: o, l, r: operand() };
-      }
-      return l;
-    } finally {
-      this.depth -= levels;
-    }
-  }
-  private or(): Expr {
-    return this.chain(
-      () => this.and(),
-      () => (this.acceptKw('OR') || this.acceptOp('||') ? 'OR' : undefined),
-    );
-  }
-  private and(): Expr {
-    return this.chain(
-      () => this.not(),
-      () => (this.acceptKw('AND') || this.acceptOp('&&') ? 'AND' : undefined),
-    );
-  }
-  private not(): Expr {
-    if (this.acceptKw('NOT')) return this.nested(1, () => ({ k: 'unary', op: 'NOT', e: this.not() }));
-    return this.predicate();
-  }
-  private predicate(): Expr {
-    const e = this.additive();
-    for (const op of ['<=>', '=', '!=', '<>', '<=', '>=', '<', '>']) {
-      if (this.acceptOp(op)) return { k: 'bin', op: op === '<>' ? '!=' : op, l: e, r: this.additive() };
-    }
-    if (this.acceptKw('IS')) {
-      const not = this.acceptKw('NOT');
-      if (!this.acceptKw('NULL')) this.fail('expected NULL after IS');
-      return { k: 'isnull', e, not };
-    }
-    const save = this.i;
-    const not = this.acceptKw('NOT');
-    if (this.acceptKw('IN')) {
-      this.expectOp('(');
-      const list = [this.expr()];
-      while (this.acceptOp(',')) list.push(this.expr());
-      this.expectOp(')');
-      return { k: 'in', e, list, not };
-    }
-    if (this.acceptKw('BETWEEN')) {
-      const lo = this.additive();
-      if (!this.acceptKw('AND')) this.fail('expected AND in BETWEEN');
-      return { k: 'between', e, lo, hi: this.additive(), not };
-    }
-    if (this.acceptKw('LIKE')) return { k: 'like', op: 'LIKE', e, pattern: this.additive(), not };
-    if (this.acceptKw('REGEXP') || this.acceptKw('RLIKE')) {
-      return { k: 'like', op: 'REGEXP', e, pattern: this.additive(), not };
-    }
-    this.i = save;
-    return e;
-  }
-  private additive(): Expr {
-    return this.chain(
-      () => this.multiplicative(),
-      () => (this.acceptOp('+') ? '+' : this.acceptOp('-') ? '-' : undefined),
-    );
-  }
-  private multiplicative(): Expr {
-    return this.chain(
-      () => this.unary(),
-      () =>
-        this.acceptOp('*')
-          ? '*'
-          : this.acceptOp('/')
-            ? '/'
-            : this.acceptOp('%') || this.acceptKw('MOD')
-              ? '%'
-              : this.acceptKw('DIV')
-                ? 'DIV'
-                : undefined,
-    );
-  }
-  private unary(): Expr {
-    if (this.acceptOp('-')) return this.nested(1, () => ({ k: 'unary', op: '-', e: this.unary() }));
-    if (this.acceptOp('+')) return this.nested(1, () => ({ k: 'unary', op: '+', e: this.unary() }));
-    return this.primary();
-  }
-  private primary(): Expr {
-    if (++this.depth > MAX_DEPTH) throw new ExpressionError('expression nested too deeply');
-    try {
-      return this.primaryInner();
-    } finally {
-      this.depth--;
-    }
-  }
-  private primaryInner(): Expr {
-    const t = this.peek();
-    if (t.t === 'num') {
-      this.i++;
-      return { k: 'num', text: t.v };
-    }
-    if (t.t === 'str') {
-      this.i++;
-      return { k: 'str', value: t.v };
-    }
-    if (this.acceptOp('(')) {
-      const e = this.expr();
-      this.expectOp(')');
-      return e;
-    }
-    if (t.t !== 'id') this.fail('expected a value');
-    if (!t.quoted) {
-      const word = t.v.toUpperCase();
-      if (word === 'NULL') return this.skip({ k: 'null' });
-      if (word === 'TRUE' || word === 'FALSE') return this.skip({ k: 'bool', value: word === 'TRUE' });
-      if (word === 'CASE') return this.caseExpr();
-      if (word === 'CAST' && this.toks[this.i + 1]?.t === 'op') return this.castExpr();
-      if (word === 'INTERVAL') {
-        this.i++;
-        const e = this.additive();
-        const unit = this.next();
-        if (unit.t !== 'id' || !INTERVAL_UNITS.includes(unit.v.toUpperCase())) this.fail('expected an interval unit');
-        return { k: 'interval', e, unit: unit.v.toUpperCase() };
-      }
-      if (KEYWORDS.has(word)) this.fail('expected a value');
-    }
-    this.i++;
-    if (!t.quoted && this.isOp('(')) return this.call(t.v);
-    // a.b (table-qualified) names are not meaningful in a load; keep the last part like StarRocks does.
-    let name = t.v;
-    while (this.acceptOp('.')) {
-      const part = this.next();
-      if (part.t !== 'id') this.fail('expected a name after "."');
-      name = part.v;
-    }
-    return { k: 'col', name };
-  }
-  private skip(e: Expr): Expr {
-    this.i++;
-    return e;
-  }
-  private call(name: string): Expr {
-    this.expectOp('(');
-    if (this.acceptOp('*')) {
-      this.expectOp(')');
-      return { k: 'call', name, args: [], star: true };
-    }
-    const distinct = this.acceptKw('DISTINCT');
-    const args: Expr[] = [];
-    if (!this.isOp(')')) {
-      args.push(this.expr());
-      while (this.acceptOp(',')) args.push(this.expr());
-    }
-    this.expectOp(')');
-    return distinct ? { k: 'call', name, args, distinct } : { k: 'call', name, args };
-  }
-  private castExpr(): Expr {
-    this.i++;
-    this.expectOp('(');
-    const e = this.expr();
-    if (!this.acceptKw('AS')) this.fail('expected AS in CAST');
-    const ty = this.next();
-    if (ty.t !== 'id' || ty.quoted) this.fail('expected a type in CAST');
-    let type = ty.v.toUpperCase();
-    if (this.acceptOp('(')) {
-      const args: string[] = [];
-      do {
-        const n = this.next();
-        if (n.t !== 'num' || !/^\d+$/.test(n.v)) this.fail('expected a number in the type');
-        args.push(n.v);
-      } while (this.acceptOp(','));
-      this.expectOp(')');
-      type += `(${args.join(',')})`;
-    }
-    this.expectOp(')');
-    return { k: 'cast', e, type };
-  }
-  private caseExpr(): Expr {
-    this.i++;
-    const base = this.isKw('WHEN') ? undefined : this.expr();
-    const whens: Array<{ cond: Expr; result: Expr }> = [];
-    while (this.acceptKw('WHEN')) {
-      const cond = this.expr();
-      if (!this.acceptKw('THEN')) this.fail('expected THEN');
-      whens.push({ cond, result: this.expr() });
-    }
-    if (whens.length === 0) this.fail('expected WHEN');
-    const elseExpr = this.acceptKw('ELSE') ? this.expr() : undefined;
-    if (!this.acceptKw('END')) this.fail('expected END');
-    return { k: 'case', ...(base ? { base } : {}), whens, ...(elseExpr ? { else: elseExpr } : {}) };
-  }
+// Parsed expressions by text: resolving a spec happens on every reconcile, and the hazard check re-reads the
+// print for every version. Expr values are never mutated, so sharing them is safe; the map is bounded.
+const CACHE_SIZE = 512;
+const cache = new Map<string, Expr | ColumnMapping>();
+function cached<T extends Expr | ColumnMapping>(key: string, make: () => T): T {
+  const hit = cache.get(key);
+  if (hit) return hit as T;
+  const made = make();
+  cache.set(key, made);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return made;
 }
 
 export function parseExpression(text: string): Expr {
-  const p = new Parser(tokenize(text));
-  if (p.atEnd()) throw new ExpressionError('empty expression');
-  const e = p.expr();
-  p.expectEnd();
-  return e;
+  if (text.trim() === '') throw new ExpressionError('empty expression');
+  return cached(`e:${text}`, () => buildExpr(text, lex(text), 0));
 }
 
-/** One COLUMNS entry: a source field name, or `target = expression`. */
+/** One COLUMNS entry: a source field name, or `target = expression` (or `target = DEFAULT`). */
 export interface ColumnMapping {
   name: string;
   expr?: Expr;
 }
 
+/** `name`, `` `name` ``, `t.name` (only the last part survives, row 4), then optionally `= expr`. */
 export function parseColumnMapping(text: string): ColumnMapping {
-  const toks = tokenize(text);
-  const first = toks[0];
-  if (first?.t !== 'id') throw new ExpressionError('a COLUMNS entry starts with a column name');
-  if (toks[1]?.t === 'end') return { name: first.v };
-  if (toks[1]?.t !== 'op' || toks[1].v !== '=') {
-    throw new ExpressionError(`a COLUMNS entry is "name" or "name = expression", got ${JSON.stringify(text)}`);
-  }
-  const p = new Parser(toks.slice(2));
-  if (p.atEnd()) throw new ExpressionError(`missing expression after "${first.v} ="`);
-  const expr = p.expr();
-  p.expectEnd();
-  return { name: first.v, expr };
+  return cached(`c:${text}`, () => readColumnMapping(text));
 }
 
-/** Splits FE-rendered text (e.g. JobProperties columnToColumnExpr) at top-level commas. */
-export function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-      continue;
-    }
-    if (c === "'" || c === '"' || c === '`') quote = c;
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) {
-      parts.push(text.slice(start, i));
-      start = i + 1;
-    }
+function readColumnMapping(text: string): ColumnMapping {
+  const lexed = lex(text);
+  const toks = lexed.toks;
+  let i = 0;
+  const nameAt = () => {
+    const t = toks[i];
+    if (t?.t !== 'id')
+      throw new ExpressionError(
+        `a COLUMNS entry starts with a column name at ${(t?.pos ?? 0) + 1}, got ${JSON.stringify(text)}`,
+      );
+    i++;
+    return t;
+  };
+  let name = nameAt();
+  while (toks[i]?.t === 'op' && toks[i]?.v === '.') {
+    i++;
+    name = nameAt();
   }
-  parts.push(text.slice(start));
-  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
+  if (toks[i]?.t === 'end') return { name: name.v };
+  const eq = toks[i];
+  if (eq?.t !== 'op' || eq.v !== '=') {
+    throw new ExpressionError(
+      `a COLUMNS entry is "name" or "name = expression", got ${JSON.stringify(text)} (at ${(eq?.pos ?? 0) + 1})`,
+    );
+  }
+  const rest = toks[i + 1];
+  if (rest?.t === 'end') throw new ExpressionError(`missing expression after "${name.v} ="`);
+  if (rest?.t === 'id' && !rest.quoted && rest.v.toUpperCase() === 'DEFAULT' && toks[i + 2]?.t === 'end') {
+    return { name: name.v, expr: defaultExpr() };
+  }
+  return { name: name.v, expr: buildExpr(text, lexed, i + 1) };
 }
 
-const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `c = DEFAULT` (row 96): sent as DEFAULT, printed `c=null`. */
+function defaultExpr(): Expr {
+  return {
+    source: 'DEFAULT',
+    tree: { k: 'default' },
+    sql: 'DEFAULT',
+    hazard: { hazard: false, why: 'StarRocks prints DEFAULT as null' },
+  };
+}
+
+/** What is sent for an expression. */
+export function renderSql(e: Expr): string {
+  return e.sql;
+}
+
+export function renderColumnMapping(m: ColumnMapping): string {
+  return m.expr ? `${quoteIdent(m.name)} = ${m.expr.sql}` : quoteIdent(m.name);
+}
+
+/** StarRocks' SHOW text for the expression on version v (the predictor). */
+export function predictExpression(e: Expr, v: Version = LATEST): string {
+  return predict(e.tree, v);
+}
+
+/** columnToColumnExpr as SHOW prints it: names never quoted, plain names first, joined with "," (R9). */
+export function predictColumns(list: ColumnMapping[], v: Version = LATEST): string {
+  if (list.length === 0) return '*';
+  const plain = list.filter((c) => !c.expr).map((c) => c.name);
+  const computed = list.filter((c) => c.expr).map((c) => `${c.name}=${predict((c.expr as Expr).tree, v)}`);
+  return [...plain, ...computed].join(',');
+}
+
+/** Comparison form of a WHERE: the predicted print, normalised as §9 says. */
+export function canonical(e: Expr, v: Version = LATEST): string {
+  return normalWhere(predict(e.tree, v));
+}
+
+/** Whether SHOW's whereExpr is what StarRocks prints for the desired WHERE. */
+export function sameWhere(want: Expr, shown: string, v: Version): boolean {
+  return normalWhere(predict(want.tree, v)) === normalWhere(shown);
+}
+
+/** Whether SHOW's columnToColumnExpr is what StarRocks prints for the desired COLUMNS. */
+export function sameColumns(want: ColumnMapping[], shown: string, v: Version): boolean {
+  return normalColumns(predictColumns(want, v)) === normalColumns(shown);
+}
 
 /**
- * SQL text for StarRocks, built from the AST: identifiers and literals through quote.ts, operators from a
- * fixed set, every compound sub-expression parenthesised so precedence never depends on the reader.
+ * The print-back hazard (§6) of an expression, for the planner's condition and event. Without a version: over
+ * every profile (what decided the rewrite). With the cluster's version: whether what is sent still has a hazard
+ * there (a rewrite removes grouping hazards; a reserved word printed bare, DECIMALV2 or a lost DATETIME fraction
+ * cannot be avoided by grouping and stays one, on the versions concerned only).
  */
-export function renderSql(e: Expr): string {
-  return render(e, { ident: quoteIdent, str: quoteString, fn: (n) => n, kw: (w) => w });
+export function printHazard(e: Expr, v?: Version): Hazard {
+  if (v === undefined) return e.hazard;
+  const problem = roundTripProblem(e.tree, v);
+  if (problem) return { hazard: true, why: problem };
+  if (e.hazard.rewritten) return { hazard: true, rewritten: e.hazard.rewritten, why: e.hazard.why };
+  return { hazard: false, why: 'StarRocks prints it back with the same meaning' };
 }
 
-/** Canonical text for comparisons: case-folded names and keywords, no quoting differences. */
-export function canonical(e: Expr): string {
-  return render(e, {
-    ident: (n) => `\`${n.toLowerCase().replaceAll('`', '``')}\``,
-    str: quoteString,
-    fn: (n) => n.toLowerCase(),
-    kw: (w) => w,
-  });
-}
-
-interface Style {
-  ident: (n: string) => string;
-  str: (v: string) => string;
-  fn: (n: string) => string;
-  kw: (w: string) => string;
-}
-
-function render(e: Expr, st: Style): string {
-  const r = (x: Expr) => render(x, st);
-  switch (e.k) {
-    case 'col':
-      return st.ident(e.name);
-    case 'num':
-      if (!/^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(e.text)) throw new ExpressionError(`bad number ${e.text}`);
-      return e.text;
-    case 'str':
-      return st.str(e.value);
-    case 'null':
-      return 'NULL';
-    case 'bool':
-      return e.value ? 'TRUE' : 'FALSE';
-    case 'call': {
-      if (!FUNCTION_NAME.test(e.name)) throw new ExpressionError(`bad function name ${JSON.stringify(e.name)}`);
-      if (e.star) return `${st.fn(e.name)}(*)`;
-      return `${st.fn(e.name)}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map(r).join(', ')})`;
+/** Forms a version cannot parse although a later one can (§7); undefined when v takes the expression. */
+export function unsupportedOn(e: Expr, v: Version): string | undefined {
+  const walk = (n: Node): string | undefined => {
+    if (n.k === 'call' && n.name === 'current_timestamp' && n.args.length > 0 && !atLeast(v, 3, 4, 3)) {
+      return `CURRENT_TIMESTAMP(n) needs StarRocks 3.4.3 or later (this cluster runs ${v.major}.${v.minor}.${v.patch})`;
     }
-    case 'unary':
-      return e.op === 'NOT' ? `(NOT ${r(e.e)})` : `(${e.op}${r(e.e)})`;
-    case 'bin':
-      return `(${r(e.l)} ${e.op} ${r(e.r)})`;
-    case 'isnull':
-      return `(${r(e.e)} IS ${e.not ? 'NOT ' : ''}NULL)`;
-    case 'in':
-      return `(${r(e.e)} ${e.not ? 'NOT ' : ''}IN (${e.list.map(r).join(', ')}))`;
-    case 'between':
-      return `(${r(e.e)} ${e.not ? 'NOT ' : ''}BETWEEN ${r(e.lo)} AND ${r(e.hi)})`;
-    case 'like':
-      return `(${r(e.e)} ${e.not ? 'NOT ' : ''}${e.op} ${r(e.pattern)})`;
-    case 'cast':
-      if (!/^[A-Z_][A-Z0-9_]*(\(\d+(,\d+)*\))?$/.test(e.type)) throw new ExpressionError(`bad type ${e.type}`);
-      return `CAST(${r(e.e)} AS ${e.type})`;
-    case 'case': {
-      const parts = ['CASE'];
-      if (e.base) parts.push(r(e.base));
-      for (const w of e.whens) parts.push('WHEN', r(w.cond), 'THEN', r(w.result));
-      if (e.else) parts.push('ELSE', r(e.else));
-      parts.push('END');
-      return `(${parts.join(' ')})`;
+    for (const c of children(n)) {
+      const p = walk(c);
+      if (p) return p;
     }
-    case 'interval':
-      if (!INTERVAL_UNITS.includes(e.unit)) throw new ExpressionError(`bad interval unit ${e.unit}`);
-      return `INTERVAL ${r(e.e)} ${e.unit}`;
-  }
+    return undefined;
+  };
+  return walk(e.tree);
 }
 
-export function renderColumnMapping(m: ColumnMapping, style: 'sql' | 'canonical' = 'sql'): string {
-  const name = style === 'sql' ? quoteIdent(m.name) : `\`${m.name.toLowerCase().replaceAll('`', '``')}\``;
-  if (!m.expr) return name;
-  return `${name} = ${style === 'sql' ? renderSql(m.expr) : canonical(m.expr)}`;
+function atLeast(v: Version, major: number, minor: number, patch: number): boolean {
+  return (v.major - major || v.minor - minor || v.patch - patch) >= 0;
 }

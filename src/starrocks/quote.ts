@@ -41,13 +41,6 @@ export function quoteString(value: string): string {
   return `'${value.replace(/[\\'"\n\r\t\b\u001a]/g, (c) => ESCAPES[c] ?? c)}'`;
 }
 
-const UNESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', Z: '\u001a', '0': '\u0000' };
-
-/** Resolves MySQL-style backslash escapes (\n, \t, \\, \', ...); unknown escapes yield the character itself. */
-export function unescapeBackslashes(text: string): string {
-  return text.replace(/\\(.)/gsu, (_, c: string) => UNESCAPES[c] ?? c);
-}
-
 /** A double-quoted string literal (the style StarRocks documents for property lists); same escaping rules. */
 export function quoteStringDouble(value: string): string {
   const single = quoteString(value);

@@ -88,7 +88,10 @@ test('identifiers with backquotes and quotes stay one identifier', () => {
     const r = resolveDesired(job({ load: { columns: [`\`${v.replaceAll('`', '``')}\``] } }), noSecrets);
     if (!r.ok) continue;
     const l = assertSingleStatement(renderCreate(r.desired).sql);
-    assert.ok(l.identifiers.includes(v), `identifier ${JSON.stringify(v)} intact`);
+    // StarRocks deletes every backquote inside a back-quoted name (expression-printing reference, row 10), so the
+    // name it reads is v without them; the operator sends exactly that name.
+    const name = v.replaceAll('`', '');
+    assert.ok(l.identifiers.includes(name), `identifier ${JSON.stringify(name)} intact`);
   }
 });
 
