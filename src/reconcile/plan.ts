@@ -25,6 +25,7 @@ import { concurrencyTarget, type Proposal, stabilize } from './concurrency.ts';
 import { condition, withJobConditions } from './conditions.ts';
 import type { DesiredJob, SpecProblem } from './desired.ts';
 import { type DiffResult, type Drift, diffJob } from './diff.ts';
+import { expressionHazards, expressionVersionProblems } from './expression-hazards.ts';
 import { AUTO_RESUME_DEFAULTS, decideHeal, type HealAction, type HealState } from './heal.ts';
 import { nextPositions, type SourceIdentity, sourceOfDesired, sourceOfJob, startAfter } from './offsets.ts';
 import { isOurs, markOf, ownerGroupId } from './ownership.ts';
@@ -258,6 +259,8 @@ export function plan(input: PlanInput): Plan {
       });
     return cond('SchemaCompatible', 'False', 'Incompatible', msg);
   };
+  // Set once the desired job is known: whether COLUMNS/WHERE survive StarRocks' print-back (see expressionsSay).
+  let expressionsCondition: Condition | undefined;
   const finalize = (status: RoutineLoadJobStatus, extra: Partial<Plan> = {}): Plan => {
     const sc = schemaCondition();
     const out: RoutineLoadJobStatus = {
@@ -265,7 +268,9 @@ export function plan(input: PlanInput): Plan {
       jobName,
       observedGeneration: generation ?? prev?.observedGeneration,
     };
-    if (sc && out.conditions) out.conditions = [...out.conditions.filter((c) => c.type !== sc.type), sc];
+    for (const c of [sc, expressionsCondition]) {
+      if (c && out.conditions) out.conditions = [...out.conditions.filter((x) => x.type !== c.type), c];
+    }
     // Ready/Reconciling/Stalled and observedGeneration on every condition: derived in one place (conditions.ts).
     const autoResumeEnabled = spec.autoResume?.enabled ?? true;
     const derived = withJobConditions(out, { generation, previous: prev?.conditions, now, autoResumeEnabled });
@@ -378,7 +383,11 @@ export function plan(input: PlanInput): Plan {
     });
   }
   const desired = effectiveDesired(input.desired.desired, spec, heal, parts);
-  const unsupported = versionProblems(spec, cluster);
+  const unsupported = [
+    ...versionProblems(spec, cluster),
+    ...expressionVersionProblems(desired, cluster.version).map((p) => `${p.field}: ${p.message}`),
+  ];
+  expressionsCondition = expressionsSay(desired, cluster, prev?.conditions, cond, events);
   if (unsupported.length > 0) {
     const msg = unsupported.join('; ');
     events.push({ type: 'Warning', reason: 'UnsupportedByVersion', message: msg });
@@ -1209,6 +1218,48 @@ function recordedSource(prev: RoutineLoadJobStatus | undefined, o: ObservedJob):
 
 function policyOnCancelled(spec: RoutineLoadJob['spec']): 'Fail' | 'RecreateWhenTableExists' {
   return spec.autoResume?.onCancelled ?? AUTO_RESUME_DEFAULTS.onCancelled;
+}
+
+/**
+ * StarRocks prints COLUMNS and WHERE without the user's parentheses and, after an ALTER and an FE restart from a
+ * later checkpoint, rebuilds the job from that print (docs §6): `(a + b) * 2` would then compute `a + (b * 2)`.
+ * What is sent is already grouped so that it survives (expressionHazards' rewrite); this says so, and says
+ * which expressions no grouping can protect. Only for jobs with expressions; an event when the verdict changes.
+ */
+function expressionsSay(
+  desired: DesiredJob,
+  cluster: ClusterFacts,
+  previous: Condition[] | undefined,
+  cond: (type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string) => Condition,
+  events: PlanEvent[],
+): Condition | undefined {
+  if (!desired.load.where && !desired.load.columns?.some((c) => c.expr)) return undefined;
+  const hazards = expressionHazards(desired, cluster.version);
+  const unsafe = hazards.filter((h) => h.rewritten === undefined);
+  const rewritten = hazards.filter((h) => h.rewritten !== undefined);
+  const list = (hs: typeof hazards) =>
+    hs.map(
+      (h) => `${h.field} ${JSON.stringify(h.expression)}: ${h.why}${h.rewritten ? `; sent as ${h.rewritten}` : ''}`,
+    );
+  const c =
+    unsafe.length > 0
+      ? cond('ExpressionsRoundTrip', 'False', 'PrintBackHazard', list(unsafe).join('; '))
+      : cond(
+          'ExpressionsRoundTrip',
+          'True',
+          rewritten.length ? 'Rewritten' : 'RoundTrip',
+          rewritten.length
+            ? `grouped so that StarRocks' print-back keeps the meaning: ${list(rewritten).join('; ')}`
+            : 'COLUMNS and WHERE read back from SHOW with the same meaning',
+        );
+  const before = previous?.find((x) => x.type === c.type);
+  if (hazards.length && (before?.status !== c.status || before.message !== c.message))
+    events.push({
+      type: unsafe.length ? 'Warning' : 'Normal',
+      reason: unsafe.length ? 'PrintBackHazard' : 'ExpressionRewritten',
+      message: c.message,
+    });
+  return c;
 }
 
 /** The healing record for the pause `key`: the same incident continues; a new one keeps the attempt count. */

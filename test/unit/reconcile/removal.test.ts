@@ -124,3 +124,22 @@ test('toggling temporaryPartitions is seen (status records what was applied) and
   assert.match(renderAlter('db1', 'orders', r.alter).redacted, /TEMPORARY PARTITION/);
   assert.deepEqual(diffJob(d.desired, o, { version: V33, defaults, appliedTemporaryPartitions: true }).drifts, []);
 });
+
+test("the planner says when an expression is grouped to survive StarRocks' print-back, and sends the grouped form", async () => {
+  const { plan, FINALIZER } = await import('../../../src/reconcile/plan.ts');
+  const spec = { ...base, load: { where: '(a + b) * 2 > 10' } } as Spec;
+  const metadata = { name: 'orders', namespace: 't', generation: 1, uid: 'u', finalizers: [FINALIZER] };
+  const p = plan({
+    resource: { metadata, spec },
+    desired: resolveDesired({ metadata, spec }, () => undefined),
+    cluster: { version: V33 },
+    now: new Date('2026-12-07T10:00:00Z'),
+  });
+  const c = p.status.conditions?.find((x) => x.type === 'ExpressionsRoundTrip');
+  assert.equal(c?.status, 'True');
+  assert.equal(c?.reason, 'Rewritten');
+  assert.ok(p.events.some((e) => e.reason === 'ExpressionRewritten'));
+  const create = p.actions.find((a) => a.type === 'sql' && a.statement.kind === 'create');
+  assert.ok(create?.type === 'sql');
+  assert.match(create.statement.sql, /WHERE ifnull\(`a` \+ `b`, NULL\) \* 2 > 10/);
+});
