@@ -23,6 +23,7 @@ import {
   ROWS,
   type Row,
 } from '../../data/expressions/corpus.ts';
+import { PROFILE_IDS } from '../../emulator/profiles.ts';
 import { emulatorFor, sqlName } from '../emulator/support.ts';
 import { testEnv } from '../helpers.ts';
 
@@ -161,7 +162,9 @@ async function runProfile(profile: Profile): Promise<void> {
   }
 }
 
-for (const profile of PROFILE_NAMES) {
+// Every corpus profile the emulator models (it has no 3.0 profile: the corpus's 3.0 column is checked by the unit
+// corpus test only).
+for (const profile of PROFILE_NAMES.filter((p) => (PROFILE_IDS as readonly string[]).includes(p))) {
   test(
     `corpus expressions on the ${profile} profile: SHOW prints what StarRocks prints, no drift`,
     {
