@@ -188,7 +188,14 @@ export class TaskExecutor {
         this.pause(job, ErrCode.REPLICA_FEW, msg);
         return;
       }
-      const pipeline = this.pipelineFor(job);
+      let pipeline: RowPipeline | undefined;
+      try {
+        pipeline = this.pipelineFor(job);
+      } catch (e) {
+        // Task planning failed (here: an expression the emulator cannot evaluate): StarRocks pauses the job.
+        this.pause(job, ErrCode.INTERNAL, `failed to create task: ${(e as Error).message}`);
+        return;
+      }
       if (!pipeline) return;
 
       // 5. consume

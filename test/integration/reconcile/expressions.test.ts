@@ -61,6 +61,19 @@ function spec(db: string, row: Row, i: number): RoutineLoadJob['spec'] {
 
 type Client = ReturnType<typeof createStarRocksClient>;
 
+/**
+ * Rows the emulator's grammar does not take, each with the reason: forms the printing reference says nothing about
+ * (the corpus's print for them is the operator's guess, marked U), so the emulator, which follows the reference,
+ * has no model of them. Any other difference fails the test.
+ */
+const NOT_MODELLED: Record<string, string> = {
+  i18: 'XOR: not in the printing reference',
+  i19: "binary literals x'..': not in the printing reference",
+  i20: "adjacent string literals 'a' 'b': not in the printing reference",
+  m65: 'count(*) in WHERE: aggregate call forms are not in the printing reference',
+  m66: 'count(DISTINCT a) in WHERE: aggregate call forms are not in the printing reference',
+};
+
 /** One row: CREATE, SHOW, compare, STOP; a description of what differs, or undefined. */
 async function checkRow(
   client: Client,
@@ -76,7 +89,12 @@ async function checkRow(
   try {
     await client.exec(renderCreate(r.desired));
   } catch (e) {
-    return want === undefined ? undefined : `${row.id}: CREATE refused: ${(e as Error).message}`;
+    if (want === undefined || NOT_MODELLED[row.id]) return undefined;
+    return `${row.id}: CREATE refused: ${(e as Error).message}`;
+  }
+  if (NOT_MODELLED[row.id]) {
+    await client.exec(renderStop(db, `e${i}`));
+    return `${row.id}: listed as not modelled (${NOT_MODELLED[row.id]}) but the emulator took it: drop it from the list`;
   }
   if (want === undefined) return `${row.id}: CREATE accepted, but ${profile} cannot parse it`;
   try {
