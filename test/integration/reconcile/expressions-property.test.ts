@@ -42,7 +42,8 @@ async function produce(values: string[]) {
 }
 
 before(async () => {
-  emu = await emulatorFor(env, { profile: '3.3', autoSchedule: false });
+  // Three jobs per case (the operator's, the user's text, a never-altered reference): room for all of them.
+  emu = await emulatorFor(env, { profile: '3.3', autoSchedule: false, backends: 3 });
   client = createStarRocksClient({
     hosts: [{ host: '127.0.0.1', port: emu.mysqlPort }],
     user: 'root',
@@ -109,13 +110,14 @@ async function both(where: string) {
     table: mine,
     jobName: mine,
     load: { format: 'csv', columnSeparator: '|', columns: ['k', 'a', 'b', 'c'], where },
+    concurrency: { desired: 1 },
     kafka: { brokers: [env.kafka.bootstrap], topic, defaultOffset: 'OFFSET_BEGINNING' },
   } as RoutineLoadJob['spec'];
   const d = resolveDesired({ metadata: { name: mine }, spec }, () => undefined);
   if (!d.ok) throw new Error(`the operator refused ${where}: ${JSON.stringify(d.problems)}`);
   await client.exec(renderCreate(d.desired));
   await client.query(
-    `CREATE ROUTINE LOAD ${db}.${theirs} ON ${theirs} COLUMNS TERMINATED BY "|", COLUMNS (k, a, b, c), WHERE ${where} ${source()}`,
+    `CREATE ROUTINE LOAD ${db}.${theirs} ON ${theirs} COLUMNS TERMINATED BY "|", COLUMNS (k, a, b, c), WHERE ${where} PROPERTIES ("desired_concurrent_number" = "1") ${source()}`,
   );
   return { mine, theirs, desired: d.desired };
 }
@@ -165,7 +167,7 @@ async function referenceRows(where: string): Promise<number[]> {
   const name = `r${n++}`;
   await tableFor(name);
   await client.query(
-    `CREATE ROUTINE LOAD ${db}.${name} ON ${name} COLUMNS TERMINATED BY "|", COLUMNS (k, a, b, c), WHERE ${where} ${source()}`,
+    `CREATE ROUTINE LOAD ${db}.${name} ON ${name} COLUMNS TERMINATED BY "|", COLUMNS (k, a, b, c), WHERE ${where} PROPERTIES ("desired_concurrent_number" = "1") ${source()}`,
   );
   await settle();
   return loaded(name);
