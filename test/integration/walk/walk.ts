@@ -338,6 +338,25 @@ export class Walk {
     await checkStep(this);
   }
 
+  /** What a person debugging a failure reads first: the last statements StarRocks got, the operator's complaints. */
+  diagnostics(): string {
+    const stmts = this.w.emu
+      .statements()
+      .filter((x) => /ROUTINE LOAD/i.test(x.sql) && !/^\s*SHOW/i.test(x.sql))
+      .slice(-25)
+      .map(
+        (x) => `${x.at} ${x.sql.replace(/\s+/g, ' ').slice(0, 300)}${x.error ? `  -> ERROR ${x.error.message}` : ''}`,
+      );
+    const logs = this.w
+      .allLogs()
+      .filter((l) => ['warn', 'error', 'fatal'].includes(String(l.level)) || l.stderr)
+      .slice(-15)
+      .map((l) => JSON.stringify(l).slice(0, 400));
+    const text = `last Routine Load statements:\n  ${stmts.join('\n  ')}\noperator warnings:\n  ${logs.join('\n  ')}`;
+    // The statements carry the SASL marker in clear (StarRocks needs it); the report does not.
+    return text.replaceAll(this.w.sasl, '<sasl>').replaceAll(this.w.password, '<password>');
+  }
+
   /** Ends every fault, as an operations team would, before the oracle is asked. */
   async healAll(): Promise<void> {
     this.step++;
@@ -371,6 +390,7 @@ export async function runWalk(
   const started = Date.now();
   let walk: Walk | undefined;
   let failure: unknown;
+  let diagnostics = '';
   try {
     await fc.assert(
       fc.asyncProperty(walkArbitrary(opts.steps, new Set(opts.without)), async (steps) => {
@@ -383,6 +403,7 @@ export async function runWalk(
           await finalOracle(walk);
         } catch (e) {
           failure = e;
+          diagnostics = walk.diagnostics();
           throw e;
         } finally {
           await walk.w.tearDown();
@@ -398,7 +419,7 @@ export async function runWalk(
         : `ERROR: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`;
     const steps = walk?.log.join('\n  ') ?? '(none)';
     throw new Error(
-      `fault walk failed at step ${walk?.step ?? 0} (seed ${opts.seed})\n${what}\nreproduce: ${command}\nsteps:\n  ${steps}`,
+      `fault walk failed at step ${walk?.step ?? 0} (seed ${opts.seed})\n${what}\nreproduce: ${command}\nsteps:\n  ${steps}\n${diagnostics}`,
       { cause },
     );
   }
