@@ -53,6 +53,17 @@ const FAILPOINTS = [
   'now',
 ] as const;
 const DWELL_MS = 1000;
+
+/** A statement on one line; a CREATE shortened to its target and where in Kafka it starts. */
+function compact(sql: string): string {
+  const one = sql.replace(/\s+/g, ' ');
+  if (!one.startsWith('CREATE')) return one.slice(0, 300);
+  const keys = ['kafka_topic', 'kafka_partitions', 'kafka_offsets', 'property.kafka_default_offsets'];
+  const kafka = keys.map((k) => new RegExp(`"${k}" = "[^"]*"`).exec(one)?.[0]).filter(Boolean);
+  return `${one.slice(0, one.indexOf(' COLUMNS'))} … ${kafka.join(', ')}`;
+}
+/** Messages already in a topic when a resource starts reading it: none, a few, or more than old offsets reach. */
+const waiting = (n: number) => (n % 3 === 0 ? 0 : n % 150);
 const BAD_SPEC_STEPS = 3;
 const FAILPOINT_STEPS = 3;
 
@@ -62,6 +73,8 @@ export class Walk {
   readonly instances: Instance[] = [];
   readonly topics: TopicUse[] = [];
   step = 0;
+  /** How often each action class was drawn. */
+  readonly drawn = new Map<string, number>();
   private incarnation = 0;
   private brokerDownUntil: number | undefined;
   private failpointSince: number | undefined;
@@ -100,17 +113,22 @@ export class Walk {
     this.brokerDownUntil = undefined;
   }
 
-  private async newTopic(inst: { slot: Slot }): Promise<string> {
+  /**
+   * A topic for one resource to read. It already holds messages, as a topic a user switches to usually does: a
+   * job that starts anywhere but where its spec says (old offsets carried over) then loses or replays some.
+   */
+  private async newTopic(inst: { slot: Slot }, n: number): Promise<string> {
     await this.brokerUp();
     const topic = `walk-${this.w.run}-${inst.slot}-${++this.incarnation}`;
     await this.w.createTopic(topic);
+    if (waiting(n) > 0) await this.w.produce(topic, waiting(n));
     return topic;
   }
 
   // ---- actions ----
 
   private async create(slot: Slot, n: number): Promise<void> {
-    const topic = await this.newTopic({ slot });
+    const topic = await this.newTopic({ slot }, n);
     const rival = slot === 'r';
     const inst: Instance = {
       slot,
@@ -128,7 +146,9 @@ export class Walk {
     inst.uid = (await this.w.get(inst.ns, inst.name))?.metadata.uid;
     this.instances.push(inst);
     this.topics.push({ topic, instance: inst, retired: false, deleted: new Set() });
-    this.note(`create ${inst.ns}/${inst.name} job ${inst.jobName} table ${inst.table} topic ${topic}`);
+    this.note(
+      `create ${inst.ns}/${inst.name} job ${inst.jobName} table ${inst.table} topic ${topic} (${waiting(n)} waiting)`,
+    );
   }
 
   private async remove(inst: Instance): Promise<void> {
@@ -171,12 +191,12 @@ export class Walk {
     }
   }
 
-  private async topicChange(inst: Instance): Promise<void> {
-    const topic = await this.newTopic(inst);
+  private async topicChange(inst: Instance, n: number): Promise<void> {
+    const topic = await this.newTopic(inst, n);
     for (const t of this.topics) if (t.instance === inst) t.retired = true;
     this.topics.push({ topic, instance: inst, retired: false, deleted: new Set() });
     inst.topic = topic;
-    await this.patch(inst, { kafka: { topic } }, `topic=${topic}`);
+    await this.patch(inst, { kafka: { topic } }, `topic=${topic} (${waiting(n)} waiting)`);
   }
 
   /** A spec the operator accepts and the FE rejects at ALTER: a target partition the table does not have. */
@@ -262,6 +282,8 @@ export class Walk {
       'alter-rejected',
     ];
     if (!inst && (needsInstance.includes(s.action) || s.action === 'create' || s.action === 'rival')) {
+      // The rival and a new 'a' may start together: both find the name free and race to CREATE it.
+      if (slot === 'r' && !this.live('a') && s.n % 2 === 0) await this.create('a', s.n);
       return this.create(slot, s.n);
     }
     switch (s.action) {
@@ -277,7 +299,7 @@ export class Walk {
       case 'recreate':
         return this.recreateClass(inst as Instance, s.n);
       case 'topic-change':
-        return this.topicChange(inst as Instance);
+        return this.topicChange(inst as Instance, s.n);
       case 'pause':
         (inst as Instance).paused = true;
         return this.patch(inst as Instance, { state: 'Paused' }, 'state=Paused');
@@ -330,6 +352,7 @@ export class Walk {
 
   async runStep(s: AbstractStep): Promise<void> {
     this.step++;
+    this.drawn.set(s.action, (this.drawn.get(s.action) ?? 0) + 1);
     this.markStatements();
     await this.housekeeping();
     await this.perform(s);
@@ -339,17 +362,19 @@ export class Walk {
   }
 
   /** What a person debugging a failure reads first: the last statements StarRocks got, the operator's complaints. */
-  diagnostics(): string {
+  diagnostics(last = 25): string {
     const stmts = this.w.emu
       .statements()
       .filter((x) => /ROUTINE LOAD/i.test(x.sql) && !/^\s*SHOW/i.test(x.sql))
-      .slice(-25)
-      .map(
-        (x) => `${x.at} ${x.sql.replace(/\s+/g, ' ').slice(0, 300)}${x.error ? `  -> ERROR ${x.error.message}` : ''}`,
-      );
+      .slice(-last)
+      .map((x) => `${x.at} ${compact(x.sql)}${x.error ? `  -> ERROR ${x.error.message}` : ''}`);
     const logs = this.w
       .allLogs()
-      .filter((l) => ['warn', 'error', 'fatal'].includes(String(l.level)) || l.stderr)
+      .filter(
+        (l) =>
+          ['warn', 'error', 'fatal'].includes(String(l.level)) ||
+          (l.stderr && !/TimeoutNegativeWarning/.test(String(l.stderr))),
+      )
       .slice(-15)
       .map((l) => JSON.stringify(l).slice(0, 400));
     const text = `last Routine Load statements:\n  ${stmts.join('\n  ')}\noperator warnings:\n  ${logs.join('\n  ')}`;
@@ -401,6 +426,7 @@ export async function runWalk(
           for (const s of steps) await walk.runStep(s);
           await walk.healAll();
           await finalOracle(walk);
+          if (process.env.WALK_VERBOSE === '2') out(walk.diagnostics(Number.POSITIVE_INFINITY));
         } catch (e) {
           failure = e;
           diagnostics = walk.diagnostics();
@@ -425,5 +451,6 @@ export async function runWalk(
   }
   const seconds = (Date.now() - started) / 1000;
   out(`[walk] seed ${opts.seed}: ${opts.steps} steps held the oracle in ${seconds.toFixed(0)} s`);
+  out(`[walk] drawn: ${[...(walk?.drawn ?? [])].map(([k, v]) => `${k} ${v}`).join(', ')}`);
   return { seed: opts.seed, steps: opts.steps, seconds, log: walk?.log ?? [] };
 }
