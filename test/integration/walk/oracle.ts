@@ -220,7 +220,7 @@ async function checkSkippedCounts(walk: Walk, owners: Map<Instance, number>): Pr
       const owed = owners.has(inst) && t.topic === inst.topic;
       for (const id of t.deleted) {
         const m = byId.get(id);
-        if (!m || loaded.has(id)) continue;
+        if (!m || loaded.has(id) || t.beforeStart.has(id)) continue;
         if (owed || m.offset < (top.get(`${m.topic}/${m.partition}`) ?? -1n)) gone++;
       }
     }

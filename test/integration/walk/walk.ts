@@ -40,6 +40,11 @@ export interface TopicUse {
   retired: boolean;
   /** Ids retention removed from Kafka. */
   deleted: Set<number>;
+  /**
+   * Of those, the ones removed before any message of the topic was loaded: the job had not started reading, so
+   * "the beginning" it was asked to start from is what Kafka still holds, and nothing is skipped or reported.
+   */
+  beforeStart: Set<number>;
 }
 
 const FAILPOINTS = [
@@ -145,7 +150,7 @@ export class Walk {
     await this.w.create(this.w.job(inst.ns, inst.name, { topic, table: inst.table, jobName: inst.jobName }));
     inst.uid = (await this.w.get(inst.ns, inst.name))?.metadata.uid;
     this.instances.push(inst);
-    this.topics.push({ topic, instance: inst, retired: false, deleted: new Set() });
+    this.topics.push({ topic, instance: inst, retired: false, deleted: new Set(), beforeStart: new Set() });
     this.note(
       `create ${inst.ns}/${inst.name} job ${inst.jobName} table ${inst.table} topic ${topic} (${waiting(n)} waiting)`,
     );
@@ -194,7 +199,7 @@ export class Walk {
   private async topicChange(inst: Instance, n: number): Promise<void> {
     const topic = await this.newTopic(inst, n);
     for (const t of this.topics) if (t.instance === inst) t.retired = true;
-    this.topics.push({ topic, instance: inst, retired: false, deleted: new Set() });
+    this.topics.push({ topic, instance: inst, retired: false, deleted: new Set(), beforeStart: new Set() });
     inst.topic = topic;
     await this.patch(inst, { kafka: { topic } }, `topic=${topic} (${waiting(n)} waiting)`);
   }
@@ -237,10 +242,17 @@ export class Walk {
 
   private async retention(inst: Instance): Promise<void> {
     await this.brokerUp();
+    const loaded = await this.w.loaded();
+    const started = this.w.produced.some((m) => m.topic === inst.topic && loaded.has(m.id));
     const gone = await this.w.deleteAllRecords(inst.topic);
     const use = this.topics.find((t) => t.topic === inst.topic);
-    for (const id of gone) use?.deleted.add(id);
-    this.note(`retention deletes all records of ${inst.topic} (${gone.length} messages)`);
+    for (const id of gone) {
+      use?.deleted.add(id);
+      if (!started) use?.beforeStart.add(id);
+    }
+    this.note(
+      `retention deletes all records of ${inst.topic} (${gone.length} messages${started ? '' : ', none read yet'})`,
+    );
   }
 
   private backendLoss(n: number): void {
