@@ -25,6 +25,15 @@ export const ACTION_CLASSES = [
 ] as const;
 export type ActionClass = (typeof ACTION_CLASSES)[number];
 
+/**
+ * Action classes the CI walk leaves out while a known defect makes every walk that draws them fail (issue #11;
+ * see the report in the walk's commit history). Remove an entry once its fix has landed.
+ */
+export const BLOCKED_BY_OPEN_DEFECTS: Readonly<Record<string, string>> = {
+  'alter-rejected': 'issue #11 (5): a rejected ALTER leaves the job paused by the operator and is retried forever',
+  'topic-change': 'issue #11 (1): a topic change carries the old topic offsets into the CREATE',
+};
+
 /** How often each class is drawn, relative to the others. Broker outages cost two JVM restarts: rare. */
 const WEIGHTS: Record<ActionClass, number> = {
   produce: 6,

