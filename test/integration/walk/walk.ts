@@ -393,7 +393,13 @@ export class Walk {
       )
       .slice(-15)
       .map((l) => JSON.stringify(l).slice(0, 400));
-    const text = `last Routine Load statements:\n  ${stmts.join('\n  ')}\noperator warnings:\n  ${logs.join('\n  ')}`;
+    const jobs = this.w.emu
+      .jobs()
+      .map(
+        (j) =>
+          `${j.name} id ${j.id} on ${j.table}: ${j.state}${j.reason ? ` (${j.reason})` : ''} progress ${JSON.stringify(j.progress)}`,
+      );
+    const text = `StarRocks jobs:\n  ${jobs.join('\n  ')}\nlast Routine Load statements:\n  ${stmts.join('\n  ')}\noperator warnings:\n  ${logs.join('\n  ')}`;
     // The statements carry the SASL marker in clear (StarRocks needs it); the report does not.
     return text.replaceAll(this.w.sasl, '<sasl>').replaceAll(this.w.password, '<password>');
   }
