@@ -32,6 +32,7 @@ export type ActionClass = (typeof ACTION_CLASSES)[number];
 export const BLOCKED_BY_OPEN_DEFECTS: Readonly<Record<string, string>> = {
   'alter-rejected': 'issue #11 (5): a rejected ALTER leaves the job paused by the operator and is retried forever',
   'topic-change': 'issue #11 (1): a topic change carries the old topic offsets into the CREATE',
+  rival: 'issue #11 (4): the loser of a CREATE race claims the winner job by name and replaces it',
 };
 
 /** How often each class is drawn, relative to the others. Broker outages cost two JVM restarts: rare. */

@@ -118,7 +118,31 @@ function checkOneOwner(walk: Walk, resources: Array<{ inst: Instance; job: Routi
   }
 }
 
+/**
+ * The job name walk_a is wanted by 'a' (tables orders, orders_v2) and the rival 'r' (orders_r). Its successful
+ * CREATEs may pass from one side to the other only after a resource of the side that held it was deleted: a
+ * switch without one means a resource replaced a job another live resource had created.
+ */
+function checkNoTakeover(walk: Walk): void {
+  let prev: { side: string; at: number; sql: string } | undefined;
+  for (const st of walk.w.emu.statements()) {
+    if (st.error || !/^\s*CREATE ROUTINE LOAD/i.test(st.sql) || !/\.`walk_a`/.test(st.sql)) continue;
+    const cur = { side: / ON `orders_r`/.test(st.sql) ? 'r' : 'a', at: Date.parse(st.at), sql: st.sql };
+    if (prev && prev.side !== cur.side) {
+      const from = prev;
+      if (!walk.deletions.some((d) => d.slot === from.side && d.at >= from.at && d.at <= cur.at)) {
+        throw new Violation(
+          'two-owners',
+          `'${cur.side}' created walk_a at ${st.at} over the job '${prev.side}' created at ${new Date(prev.at).toISOString()}, and no '${prev.side}' resource was deleted in between`,
+        );
+      }
+    }
+    prev = cur;
+  }
+}
+
 export async function checkStep(walk: Walk): Promise<void> {
+  checkNoTakeover(walk);
   await checkExactlyOnce(walk);
   const stmts = routineLoadStatements(walk.statementsSinceMark());
   for (const name of ['walk_a', 'walk_b']) {

@@ -78,6 +78,8 @@ export class Walk {
   readonly instances: Instance[] = [];
   readonly topics: TopicUse[] = [];
   step = 0;
+  /** When each resource was deleted (wall clock, the emulator's clock too). */
+  readonly deletions: Array<{ slot: Slot; at: number }> = [];
   /** How often each action class was drawn. */
   readonly drawn = new Map<string, number>();
   private incarnation = 0;
@@ -157,6 +159,7 @@ export class Walk {
   }
 
   private async remove(inst: Instance): Promise<void> {
+    this.deletions.push({ slot: inst.slot, at: Date.now() });
     await this.w.remove(inst.ns, inst.name);
     inst.deleted = true;
     for (const t of this.topics) if (t.instance === inst) t.retired = true;
