@@ -176,7 +176,7 @@ export class Reconciler {
         history,
         cluster,
         ...planFacts,
-        ...(observed ? this.#claim(job, conn, observed) : {}),
+        ...this.#claim(job, conn, observed),
         now,
       });
     } catch (e) {
@@ -365,7 +365,7 @@ export class Reconciler {
   }
 
   /** Another watched resource that owns the observed job (same cluster, database and job name). */
-  #claim(job: RoutineLoadJob, conn: StarRocksConnection, observed: ObservedJob): { claimedBy?: string } {
+  #claim(job: RoutineLoadJob, conn: StarRocksConnection, observed: ObservedJob | undefined): { claimedBy?: string } {
     const d = this.#d;
     const target = (c: StarRocksConnection | undefined) =>
       c ? `${[...c.spec.frontends].sort().join(',')}:${c.spec.mysqlPort ?? 9030}` : '';
@@ -385,6 +385,7 @@ export class Reconciler {
       target: target(conn),
       database: job.spec.database,
       jobName: jobNameOf(job),
+      ...(job.status?.jobId ? { jobId: job.status.jobId } : {}),
     };
     const by = claimantOf(self, observed, others);
     return by ? { claimedBy: by } : {};

@@ -57,21 +57,20 @@ export interface Claimant {
 }
 
 /**
- * The other live resource that owns `o`, if any: it recorded the job's id, or the job carries its mark, and it
- * manages the same job name in the same database of the same StarRocks cluster.
+ * The other live resource that owns the job name, if any: with a live job `o`, the resource that recorded its id or
+ * whose mark it carries; with no live job, a resource that recorded a job id under the name (it created or adopted
+ * a job there and may be replacing it right now: a recreate STOPs before it CREATEs). A resource without a job id of
+ * its own yields to it, so the name never passes to a newcomer while its holder exists. Same job name, database and
+ * StarRocks cluster only.
  */
 export function claimantOf(
-  self: Pick<Claimant, 'uid' | 'target' | 'database' | 'jobName'>,
-  o: ObservedJob,
+  self: Pick<Claimant, 'uid' | 'target' | 'database' | 'jobName' | 'jobId'>,
+  o: ObservedJob | undefined,
   others: Claimant[],
 ): string | undefined {
-  const mark = markOf(o);
-  return others.find(
-    (c) =>
-      c.uid !== self.uid &&
-      c.target === self.target &&
-      c.database === self.database &&
-      c.jobName === self.jobName &&
-      (c.jobId === o.id || (mark !== undefined && c.uid === mark)),
-  )?.ref;
+  const mark = o ? markOf(o) : undefined;
+  const sameName = (c: Claimant) =>
+    c.uid !== self.uid && c.target === self.target && c.database === self.database && c.jobName === self.jobName;
+  if (!o) return self.jobId ? undefined : others.find((c) => sameName(c) && c.jobId !== undefined)?.ref;
+  return others.find((c) => sameName(c) && (c.jobId === o.id || (mark !== undefined && c.uid === mark)))?.ref;
 }

@@ -70,7 +70,15 @@ export interface SchemaCheck {
 /** A multi-step change in progress, persisted in status.pendingOperation before its first statement. */
 export type PendingOperation =
   | { type: 'create'; jobName: string; since: string }
-  | { type: 'alter'; jobId: string; resume: boolean; since: string; resetNonce?: string }
+  | {
+      type: 'alter';
+      jobId: string;
+      resume: boolean;
+      since: string;
+      /** spec.kafka.resetOffsets nonce this ALTER applies: paused first ('pausing'), then the ALTER ('applying'). */
+      resetNonce?: string;
+      resetStage?: 'pausing' | 'applying';
+    }
   | { type: 'recreate'; stage: 'pausing'; oldJobId: string; resume: boolean; since: string }
   | {
       type: 'recreate';
@@ -478,6 +486,20 @@ export function plan(input: PlanInput): Plan {
   }
 
   // ---------------------------------------------------------------- no live job
+  if (!observed && input.claimedBy) {
+    // Another live resource holds the job name (it may be STOPping and re-CREATing it): not ours to take.
+    const msg = `job name ${db}.${jobName} is held by RoutineLoadJob ${input.claimedBy}; this resource creates no job under it: choose another spec.jobName, or delete one of the two resources`;
+    events.push({ type: 'Warning', reason: 'Conflict', message: msg });
+    return finalize({
+      ...keep,
+      conditions: [
+        cond('Ready', 'False', 'Conflict', msg),
+        cond('Synced', 'False', 'Conflict', msg),
+        cond('Progressing', 'False', 'Conflict', ''),
+        cond('Degraded', 'False', 'Conflict', ''),
+      ],
+    });
+  }
   if (!observed) {
     const lastOurs = input.history?.find((h) => h.id === prev?.jobId);
     let fromCancelled = false;
@@ -669,6 +691,22 @@ export function plan(input: PlanInput): Plan {
   const pausedByUs = (pending?.type === 'alter' && pending.resume) || (pending?.type === 'recreate' && pending.resume);
   // spec.kafka.resetOffsets with a new nonce: part of the ALTER, applied once (see offsetsResetStep).
   const reset = offsetsResetStep(spec, prev, pending, observed, input.kafka, now);
+  if (reset.pauseFirst) {
+    // The counts of skipped and reloaded messages come from the paused job's progress, which no longer moves.
+    actions.push({
+      type: 'setPending',
+      pending: {
+        type: 'alter',
+        jobId: observed.id,
+        resume: wantRunning,
+        since,
+        resetNonce: reset.pauseFirst,
+        resetStage: 'pausing',
+      },
+    });
+    sql(renderPause(db, jobName), 'pausing to move the offsets from where the job stands');
+    return inFlight('ResettingOffsets', 'pausing the job to move its offsets (spec.kafka.resetOffsets)');
+  }
   if (reset.record) keep.offsetsReset = reset.record;
   if (reset.apply) {
     diff.alter.kafka.push(
@@ -756,15 +794,18 @@ export function plan(input: PlanInput): Plan {
         message: `StarRocks refused the change (${alterDrifts.map((d) => d.field).join(', ')}): ${refused.message}; the job runs with its previous settings; the same ALTER is tried again at ${refused.retryAfter} (a changed spec at once)`,
       };
     } else {
-      if (pending?.type !== 'alter' || (reset.apply && pending.resetNonce !== reset.apply.nonce))
+      const applying =
+        reset.apply &&
+        (pending?.type !== 'alter' || pending.resetNonce !== reset.apply.nonce || pending.resetStage !== 'applying');
+      if (pending?.type !== 'alter' || applying)
         actions.push({
           type: 'setPending',
           pending: {
             type: 'alter',
             jobId: observed.id,
-            resume,
+            resume: resume || (pending?.type === 'alter' && pending.resume && wantRunning),
             since,
-            ...(reset.apply ? { resetNonce: reset.apply.nonce } : {}),
+            ...(reset.apply ? { resetNonce: reset.apply.nonce, resetStage: 'applying' as const } : {}),
           },
         });
       if (live) sql(renderPause(db, jobName), 'ALTER needs a paused job');
@@ -1121,6 +1162,8 @@ function actHeal(ctx: HealContext, action: HealAction, analysis: Analysis, st: H
 }
 
 interface ResetStep {
+  /** A live job is paused first (with the nonce in the pending ALTER); the reset follows once it stands still. */
+  pauseFirst?: string;
   /** status.offsetsReset to keep (the last reset, or the one applied now). */
   record?: NonNullable<RoutineLoadJobStatus['offsetsReset']>;
   /** The reset to send with this reconcile's ALTER. */
@@ -1149,7 +1192,12 @@ function offsetsResetStep(
   const inFlight = pending?.type === 'alter' && pending.resetNonce === want.nonce;
   const live = observed.state === 'RUNNING' || observed.state === 'NEED_SCHEDULE';
   const shown = want.partitions.every((p, i) => positions.get(p) === offsets[i]);
-  if (inFlight && (live || shown)) return { record: { nonce: want.nonce, time: now.toISOString() } };
+  const stage = inFlight ? pending.resetStage : undefined;
+  // The job shows the new offsets, or runs again after the ALTER stage began (RESUME follows the ALTER): applied.
+  if (inFlight && (shown || (live && stage === 'applying')))
+    return { record: { nonce: want.nonce, time: now.toISOString() } };
+  // A running job is paused first, so that the counts below come from offsets that no longer move.
+  if (live) return { pauseFirst: want.nonce };
   let skipped = 0n;
   let replayed = 0n;
   want.partitions.forEach((p, i) => {

@@ -384,7 +384,9 @@ test('7. the cancelled-job summary and the Recreated event mask the job’s secr
 });
 
 // resetOffsets (declared position changes) -------------------------------------------------------------------------
-test('spec.kafka.resetOffsets: one PAUSE, ALTER with the new offsets, RESUME per nonce; counts in status', () => {
+const manualPause = "ErrorReason{errCode = 100, msg='User root pauses routine load job'}";
+
+test('spec.kafka.resetOffsets: PAUSE, then ALTER with the new offsets and RESUME, once per nonce; counts from the paused job', () => {
   const running = observed({
     custom: marked,
     dataSource: { currentKafkaPartitions: '0,1' },
@@ -392,14 +394,24 @@ test('spec.kafka.resetOffsets: one PAUSE, ALTER with the new offsets, RESUME per
   });
   const resetOffsets = { nonce: 'r1', partitions: [0, 1], offsets: [40, 600] };
   const spec = { kafka: { ...baseSpec.kafka, resetOffsets } };
-  const p = run({ spec, status: ours, observed: running });
-  assert.deepEqual(verbs(p), ['PAUSE', 'ALTER', 'RESUME']);
-  assert.match(sqls(p)[1] ?? '', /"kafka_partitions" = "0,1",\n {2}"kafka_offsets" = "40,600"/);
+  const first = run({ spec, status: ours, observed: running });
+  assert.deepEqual(verbs(first), ['PAUSE'], 'paused first: the offsets must stand still to be counted');
+  const pending = first.actions.find((a) => a.type === 'setPending');
+  assert.ok(pending?.type === 'setPending' && pending.pending.type === 'alter');
+  assert.equal(pending.pending.resetNonce, 'r1');
+  const paused = observed({
+    state: 'PAUSED',
+    reason: manualPause,
+    custom: marked,
+    dataSource: { currentKafkaPartitions: '0,1' },
+    progress: { '0': '99', '1': '499' },
+  });
+  const p = run({ spec, status: { ...ours, pendingOperation: pending.pending }, observed: paused });
+  assert.deepEqual(verbs(p), ['ALTER', 'RESUME']);
+  assert.match(sqls(p)[0] ?? '', /"kafka_partitions" = "0,1",\n {2}"kafka_offsets" = "40,600"/);
   assert.equal(p.status.offsetsReset?.nonce, 'r1');
   assert.equal(p.status.offsetsReset?.replayedMessages, 60, 'partition 0 goes back from 100 to 40');
   assert.equal(p.status.offsetsReset?.skippedMessages, 100, 'partition 1 jumps from 500 to 600');
-  const pending = p.actions.find((a) => a.type === 'setPending');
-  assert.ok(pending?.type === 'setPending' && pending.pending.type === 'alter' && pending.pending.resetNonce === 'r1');
   // Applied (status recorded): nothing more, however often the job is looked at.
   const moved = observed({
     custom: marked,
@@ -412,33 +424,42 @@ test('spec.kafka.resetOffsets: one PAUSE, ALTER with the new offsets, RESUME per
 test('spec.kafka.resetOffsets after a crash: never applied twice', () => {
   const resetOffsets = { nonce: 'r2', partitions: [0], offsets: [40] };
   const spec = { kafka: { ...baseSpec.kafka, resetOffsets } };
-  const pendingOperation = {
+  const at = (resetStage: 'pausing' | 'applying') => ({
     type: 'alter' as const,
     jobId: '10204',
     resume: true,
     since: now.toISOString(),
     resetNonce: 'r2',
-  };
-  // Killed after RESUME: the job runs (and has moved on), so the ALTER went through.
+    resetStage,
+  });
   const running = observed({ custom: marked, dataSource: { currentKafkaPartitions: '0,1' }, progress: { '0': '44' } });
-  const a = run({ spec, status: { ...ours, pendingOperation }, observed: running });
+  // Killed after RESUME: the job runs (and has moved on), so the ALTER went through.
+  const a = run({ spec, status: { ...ours, pendingOperation: at('applying') }, observed: running });
   assert.ok(!verbs(a).includes('ALTER'), String(verbs(a)));
   assert.equal(a.status.offsetsReset?.nonce, 'r2');
-  // Killed after ALTER, before RESUME: paused at the new offsets: RESUME only.
+  // Killed before the first PAUSE went out: pause now.
+  assert.deepEqual(verbs(run({ spec, status: { ...ours, pendingOperation: at('pausing') }, observed: running })), [
+    'PAUSE',
+  ]);
   const pausedAt = (next: string) =>
     observed({
       state: 'PAUSED',
-      reason: "ErrorReason{errCode = 100, msg='User root pauses routine load job'}",
+      reason: manualPause,
       custom: marked,
       dataSource: { currentKafkaPartitions: '0,1' },
       progress: { '0': String(Number(next) - 1) },
     });
-  assert.deepEqual(verbs(run({ spec, status: { ...ours, pendingOperation }, observed: pausedAt('40') })), ['RESUME']);
+  // Killed after ALTER, before RESUME: paused at the new offsets: RESUME only.
+  assert.deepEqual(
+    verbs(run({ spec, status: { ...ours, pendingOperation: at('applying') }, observed: pausedAt('40') })),
+    ['RESUME'],
+  );
   // Killed after PAUSE, before ALTER: the ALTER is still to do.
-  assert.deepEqual(verbs(run({ spec, status: { ...ours, pendingOperation }, observed: pausedAt('100') })), [
-    'ALTER',
-    'RESUME',
-  ]);
+  for (const stage of ['pausing', 'applying'] as const)
+    assert.deepEqual(
+      verbs(run({ spec, status: { ...ours, pendingOperation: at(stage) }, observed: pausedAt('100') })),
+      ['ALTER', 'RESUME'],
+    );
 });
 
 test('spec.kafka.resetOffsets on a new job counts as handled: the job starts where the spec says', () => {
@@ -446,4 +467,27 @@ test('spec.kafka.resetOffsets on a new job counts as handled: the job starts whe
   const p = run({ spec });
   assert.deepEqual(verbs(p), ['CREATE']);
   assert.equal(p.status.offsetsReset?.nonce, 'r0');
+});
+
+test('4. while another resource holds the job name (its job STOPped mid-recreate), a newcomer creates nothing', () => {
+  const holder = {
+    ref: 'team-a/orders',
+    uid: OTHER_UID,
+    target: 'fe:9030',
+    database: 'db1',
+    jobName: 'orders',
+    jobId: '10204',
+  };
+  const self = { uid: UID, target: 'fe:9030', database: 'db1', jobName: 'orders' };
+  assert.equal(claimantOf(self, undefined, [holder]), 'team-a/orders');
+  assert.equal(
+    claimantOf({ ...self, jobId: '9' }, undefined, [holder]),
+    undefined,
+    'a holder of its own does not yield',
+  );
+  const { jobId: _, ...pendingOnly } = holder;
+  assert.equal(claimantOf(self, undefined, [pendingOnly]), undefined, 'an unproven claim does not block');
+  const p = run({ claimedBy: 'team-a/orders' });
+  assert.deepEqual(sqls(p), [], 'no CREATE under a name another resource holds');
+  assert.equal(cond(p, 'Ready')?.reason, 'Conflict');
 });
