@@ -193,14 +193,24 @@ export async function startOperatorFor(w: World, lines: string[], extraNamespace
 
 export const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
-/** A namespace with the StarRocks and Kafka credential Secrets and a StarRocksConnection `emulator`. */
+/** A new namespace with the StarRocks and Kafka credential Secrets and a StarRocksConnection `emulator`. */
 export async function namespaceWithConnection(
+  ns: string,
+  o: { password: string; sasl: string; mysqlPort: number },
+): Promise<void> {
+  await kubeConfig()
+    .makeApiClient(CoreV1Api)
+    .createNamespace({ body: { metadata: { name: ns } } });
+  await connectionIn(ns, o);
+}
+
+/** The credential Secrets and the StarRocksConnection `emulator` in an existing namespace. */
+export async function connectionIn(
   ns: string,
   o: { password: string; sasl: string; mysqlPort: number },
 ): Promise<void> {
   const kc = kubeConfig();
   const core = kc.makeApiClient(CoreV1Api);
-  await core.createNamespace({ body: { metadata: { name: ns } } });
   await core.createNamespacedSecret({
     namespace: ns,
     body: { metadata: { name: 'starrocks-credentials' }, stringData: { username: 'root', password: o.password } },

@@ -2,9 +2,9 @@
 // apiserver, a token for that ServiceAccount (and nothing else), and the operator as a child process with the
 // Deployment's environment. Plus the controller's main scenario, to run against such an install.
 import assert from 'node:assert/strict';
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { mintServiceAccountUser } from '../../infra/kube-users.ts';
-import { group, version, type World } from '../controller/fixture.ts';
+import { connectionIn, type World } from '../controller/fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../controller/operator-process.ts';
 import { eventually, kubeConfig, testEnv } from '../helpers.ts';
 import {
@@ -100,32 +100,7 @@ export function describeLogs(p: OperatorProcess, last = 30): string {
 /** A further namespace served by the world's emulator: the credential Secrets and a StarRocksConnection. */
 export async function addTenant(w: World, ns: string): Promise<void> {
   await ensureNamespace(ns);
-  const kc = kubeConfig();
-  const core = kc.makeApiClient(CoreV1Api);
-  await core.createNamespacedSecret({
-    namespace: ns,
-    body: { metadata: { name: 'starrocks-credentials' }, stringData: { username: 'root', password: w.password } },
-  });
-  await core.createNamespacedSecret({
-    namespace: ns,
-    body: { metadata: { name: 'kafka-credentials' }, stringData: { password: w.sasl } },
-  });
-  await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    group,
-    version,
-    namespace: ns,
-    plural: 'starrocksconnections',
-    body: {
-      apiVersion: `${group}/${version}`,
-      kind: 'StarRocksConnection',
-      metadata: { name: 'emulator' },
-      spec: {
-        frontends: ['127.0.0.1'],
-        mysqlPort: w.emu.mysqlPort,
-        credentialsSecretRef: { name: 'starrocks-credentials' },
-      },
-    },
-  });
+  await connectionIn(ns, { password: w.password, sasl: w.sasl, mysqlPort: w.emu.mysqlPort });
 }
 
 /**
