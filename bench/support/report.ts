@@ -1,6 +1,6 @@
 // Figures beside their same-run baselines and the issue's targets: printed, and written as JSON and an SVG chart.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Baselines } from './baselines.ts';
 import type { SoakResult } from './soak.ts';
@@ -145,6 +145,8 @@ export function machine() {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     date: new Date().toISOString(),
+    // 1/5/15-minute load when the results are written: other work on the machine stretches the times.
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
 
