@@ -13,6 +13,7 @@ RUN npm install --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/prod-manifest.ts ./scripts/
 COPY src ./src
+COPY runtime ./runtime
 RUN node_modules/.bin/tsc -p tsconfig.build.json \
  && node scripts/prod-manifest.ts /out
 
@@ -49,5 +50,5 @@ EXPOSE 8081
 # A small young generation and V8's memory-saving heap growth: the operator's live heap is small (tens of MiB) but
 # V8's defaults let garbage pile up to hundreds of MiB RSS between collections (npm run bench: 225 → 135 MiB at
 # 100 jobs, at about 1 % of a core more CPU).
-ENTRYPOINT ["node", "--disable-warning=TimeoutNegativeWarning", "--max-semi-space-size=1", "--optimize-for-size", "dist/cli/main.js"]
+ENTRYPOINT ["node", "--disable-warning=TimeoutNegativeWarning", "--max-semi-space-size=1", "--optimize-for-size", "dist/src/cli/main.js"]
 CMD ["run"]

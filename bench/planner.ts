@@ -1,8 +1,9 @@
 // Micro-benchmark of the pure decision core: resolve + diff + plan for an in-sync job and for one with drift.
+
+import { observed } from '../devenv/support/observed.ts';
 import type { RoutineLoadJob } from '../src/api/routineloadjob.ts';
 import { resolveDesired } from '../src/reconcile/desired.ts';
 import { plan } from '../src/reconcile/plan.ts';
-import { observed } from '../test/support/observed.ts';
 
 const spec: RoutineLoadJob['spec'] = {
   connectionRef: { name: 'sr' },

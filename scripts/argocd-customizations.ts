@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as yaml from 'js-yaml';
-import { runArgoLua } from '../test/support/argocd-lua.ts';
+import { runArgoLua } from '../devenv/support/argocd-lua.ts';
 import { ARGOCD_DIR, ROOT } from './gen-chart.ts';
 
 export const CUSTOMIZATIONS_DIR = join(ARGOCD_DIR, 'resource_customizations', 'routineload.dev');

@@ -1,6 +1,6 @@
 // Node test runner global setup: one local environment per `npm test` run. An environment that is already up
 // (`npm run env:up`) is reused and left running; one started here is stopped at the end.
-import { down, up } from './infra/env.ts';
+import { down, up } from '../devenv/env.ts';
 
 let owned = false;
 const log = (m: string) => process.stderr.write(`${m}\n`);

@@ -10,13 +10,17 @@ const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
 const only = args.filter((a) => !a.startsWith('--'));
 
-const patterns = only.length > 0 ? only : unitOnly ? ['test/unit/**/*.test.ts'] : ['test/**/*.test.ts'];
+// The operator's tests, and those of the units beside it (the controller runtime and the StarRocks FE emulator).
+const UNIT = ['test/unit/**/*.test.ts', 'runtime/test/unit/**/*.test.ts', 'emulator/test/unit/**/*.test.ts'];
+const ALL = ['test/**/*.test.ts', 'runtime/test/**/*.test.ts', 'emulator/test/**/*.test.ts'];
+const patterns = only.length > 0 ? only : unitOnly ? UNIT : ALL;
 const files = patterns.flatMap((p) => globSync(p, { cwd: root })).sort();
 if (files.length === 0) {
   console.error(`no test files match ${patterns.join(' ')}`);
   process.exit(2);
 }
-const needsEnv = files.some((f) => !f.startsWith('test/unit/'));
+const isUnit = (f: string) => ['test/unit/', 'runtime/test/unit/', 'emulator/test/unit/'].some((d) => f.startsWith(d));
+const needsEnv = files.some((f) => !isUnit(f));
 
 const r = spawnSync(
   process.execPath,

@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { Watch } from '@kubernetes/client-node';
-import { execForm, instructions, parseDockerfile } from '../../test/support/dockerfile.ts';
+import { execForm, instructions, parseDockerfile } from '../../devenv/support/dockerfile.ts';
 import { type Child, cpuSecondsOf, freePort, memoryOf, ROOT, samples, startChild, sum } from './processes.ts';
 import { GROUP, VERSION, type World } from './world.ts';
 
@@ -27,7 +27,7 @@ export interface OperatorSet {
   stop(): Promise<void>;
 }
 
-/** The image's ENTRYPOINT node arguments (flags and dist/cli/main.js): the operator runs here as it runs there. */
+/** The image's ENTRYPOINT node arguments (flags and dist/src/cli/main.js): the operator runs here as it runs there. */
 export function imageEntrypoint(): string[] {
   const stages = parseDockerfile(join(ROOT, 'Dockerfile'));
   const runtime = stages.at(-1);

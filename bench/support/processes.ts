@@ -94,7 +94,7 @@ export interface Emulator {
 
 export async function startEmulatorProcess(kafka: string): Promise<Emulator> {
   const child = startChild([
-    'test/emulator/main.ts',
+    'emulator/main.ts',
     '--port',
     '0',
     '--http-port',

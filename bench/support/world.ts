@@ -3,10 +3,10 @@
 import { spawnSync } from 'node:child_process';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import kafkajs from 'kafkajs';
+import { paths } from '../../devenv/config.ts';
+import { installCrds } from '../../devenv/crds.ts';
+import { type TestEnv, up } from '../../devenv/env.ts';
 import { createStarRocksClient, type StarRocksClient } from '../../src/starrocks/client.ts';
-import { paths } from '../../test/infra/config.ts';
-import { type TestEnv, up } from '../../test/infra/env.ts';
-import { installCrds } from '../../test/integration/helpers.ts';
 import { type Emulator, startEmulatorProcess } from './processes.ts';
 
 export const GROUP = 'routineload.dev';

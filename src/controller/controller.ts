@@ -2,6 +2,19 @@
 // work queue; a resync re-reads StarRocks periodically (one SHOW per database per period); leader election
 // makes one replica act; health and metrics are served by every replica.
 import { KubeConfig } from '@kubernetes/client-node';
+import {
+  createMultiNamespaceInformer,
+  createRuntimeMetrics,
+  EventRecorder,
+  type Informer,
+  LeaderElector,
+  objectKey,
+  type RuntimeMetrics,
+  SpreadResync,
+  splitKey,
+  startHealthServer,
+  WorkQueue,
+} from '../../runtime/index.ts';
 import { API_GROUP, API_VERSION, type Condition } from '../api/common.ts';
 import type { RoutineLoadJob } from '../api/routineloadjob.ts';
 import type { StarRocksConnection, StarRocksConnectionStatus } from '../api/starrocksconnection.ts';
@@ -18,19 +31,6 @@ import { shareApiserverConnections } from './kube-pool.ts';
 import { operatorMetrics } from './metrics.ts';
 import { Observer } from './observer.ts';
 import { Reconciler } from './reconciler.ts';
-import {
-  createMultiNamespaceInformer,
-  createRuntimeMetrics,
-  EventRecorder,
-  type Informer,
-  LeaderElector,
-  objectKey,
-  type RuntimeMetrics,
-  SpreadResync,
-  splitKey,
-  startHealthServer,
-  WorkQueue,
-} from './runtime/index.ts';
 import { OWNER_ANNOTATION, ShardOwnership } from './shard.ts';
 
 interface SecretObject {

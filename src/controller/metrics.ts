@@ -1,9 +1,10 @@
 // Operator metrics on top of the runtime's controller-runtime-style ones: statements sent, and per-job state,
 // lag and concurrency gauges (labelled by namespace and name, removed when the resource goes away).
+
+import type { RuntimeMetrics } from '../../runtime/index.ts';
 import type { RoutineLoadJob, RoutineLoadJobStatus } from '../api/routineloadjob.ts';
 import type { StatusWriteMetrics } from './kube.ts';
 import type { ReconcileMetrics } from './reconciler.ts';
-import type { RuntimeMetrics } from './runtime/index.ts';
 
 const STATES = ['NEED_SCHEDULE', 'RUNNING', 'UNSTABLE', 'PAUSED', 'STOPPED', 'CANCELLED', 'ABSENT'];
 

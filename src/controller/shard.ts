@@ -16,9 +16,9 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
+import { httpStatusOf } from '../../runtime/util.ts';
 import { API_GROUP, API_VERSION } from '../api/common.ts';
 import type { RoutineLoadJob } from '../api/routineloadjob.ts';
-import { httpStatusOf } from './runtime/util.ts';
 
 export const OWNER_ANNOTATION = 'routineload.dev/shard-owner';
 const PLURAL = 'routineloadjobs';

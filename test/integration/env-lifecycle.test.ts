@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import { kubectlVersion } from '../infra/components.ts';
-import { down, pidsOf, readState, up } from '../infra/env.ts';
-import { mintServiceAccountUser } from '../infra/kube-users.ts';
-import { isAlive } from '../infra/process.ts';
+import { kubectlVersion } from '../../devenv/components.ts';
+import { down, pidsOf, readState, up } from '../../devenv/env.ts';
+import { mintServiceAccountUser } from '../../devenv/kube-users.ts';
+import { isAlive } from '../../devenv/process.ts';
 import { kubeConfig } from './helpers.ts';
 
 const portOpen = (hostPort: string) =>

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CACHE_DIR } from '../infra/config.ts';
+import { CACHE_DIR } from '../../devenv/config.ts';
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'tools', 'kstatus');
 const GO = process.env.GO ?? 'go';

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
+import { sensorLogSchema as sensorLog } from '../../../devenv/support/guide.ts';
 import { RegistryError, SchemaRegistryClient } from '../../../src/avro/registry.ts';
-import { sensorLogSchema as sensorLog } from '../../support/guide.ts';
 import { testEnv, uniqueName } from '../helpers.ts';
 
 const CT = 'application/vnd.schemaregistry.v1+json';

@@ -4,13 +4,13 @@
 import { Writable } from 'node:stream';
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import kafkajs from 'kafkajs';
+import type { Emulator } from '../../../emulator/index.ts';
+import { emulatorFor, sqlName } from '../../../emulator/test/integration/support.ts';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import { parseOperatorConfig } from '../../../src/controller/config.ts';
 import { type Operator, startOperator } from '../../../src/controller/controller.ts';
 import { createLogger } from '../../../src/observability/log.ts';
 import { createStarRocksClient, type StarRocksClient } from '../../../src/starrocks/client.ts';
-import type { Emulator } from '../../emulator/index.ts';
-import { emulatorFor, sqlName } from '../emulator/support.ts';
 import { installCrds, kafka, kubeConfig, testEnv, uniqueName } from '../helpers.ts';
 
 export const group = 'routineload.dev';

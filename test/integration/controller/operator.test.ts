@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { paths } from '../../../devenv/config.ts';
 import type { Operator } from '../../../src/controller/controller.ts';
-import { paths } from '../../infra/config.ts';
 import { eventually, kubeConfig, testEnv } from '../helpers.ts';
 import { createWorld, group, plural, range, startOperatorFor, version, type World } from './fixture.ts';
 

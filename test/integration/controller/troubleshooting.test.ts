@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
+import { paths } from '../../../devenv/config.ts';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import type { Operator } from '../../../src/controller/controller.ts';
-import { paths } from '../../infra/config.ts';
 import { eventually, kafka, kubeConfig, testEnv } from '../helpers.ts';
 import { createWorld, startOperatorFor, type World } from './fixture.ts';
 

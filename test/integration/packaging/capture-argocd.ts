@@ -13,10 +13,10 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { REPO_ROOT } from '../../../devenv/config.ts';
 import { parseOperatorConfig } from '../../../src/controller/config.ts';
 import { type Operator, startOperator } from '../../../src/controller/controller.ts';
 import { createLogger } from '../../../src/observability/log.ts';
-import { REPO_ROOT } from '../../infra/config.ts';
 import { createWorld, group, version, type World } from '../controller/fixture.ts';
 import { eventually, kafka, kubeConfig } from '../helpers.ts';
 

@@ -4,9 +4,9 @@
 // rendered manifests accepted by the real apiserver (kubectl apply --dry-run=server).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { createRuntimeMetrics } from '../../../runtime/index.ts';
 import { RUN_HELP } from '../../../src/controller/config.ts';
 import { operatorMetrics } from '../../../src/controller/metrics.ts';
-import { createRuntimeMetrics } from '../../../src/controller/runtime/index.ts';
 import { installCrds, uniqueName } from '../helpers.ts';
 import {
   CHART_DIR,

@@ -9,9 +9,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, test } from 'node:test';
+import { execForm, instructions, parseDockerfile } from '../../../devenv/support/dockerfile.ts';
 import { ROOT } from '../../../scripts/gen-chart.ts';
-import { execForm, instructions, parseDockerfile } from '../../support/dockerfile.ts';
-import { eventually, testEnv, uniqueName } from '../helpers.ts';
+import { eventually, installCrds, testEnv, uniqueName } from '../helpers.ts';
 import { deleteNamespace, ensureNamespace } from './support.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'rlo-image-'));
@@ -64,10 +64,18 @@ test('the Dockerfile production install runs the operator: run --help, then a re
 }, async () => {
   assert.ok(runtime && depsStage, 'a deps stage with npm ci --omit=dev and a runtime stage');
 
-  // build stage: compile src/ and write the production manifest (the dev tools come from this checkout).
+  // build stage: compile src/ and runtime/ and write the production manifest (the dev tools come from this checkout).
   const build = join(work, 'build');
   mkdirSync(build);
-  for (const f of ['package.json', 'package-lock.json', '.npmrc', 'tsconfig.json', 'tsconfig.build.json', 'src']) {
+  for (const f of [
+    'package.json',
+    'package-lock.json',
+    '.npmrc',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'src',
+    'runtime',
+  ]) {
     cpSync(join(ROOT, f), join(build, f), { recursive: true });
   }
   mkdirSync(join(build, 'scripts'));
@@ -121,6 +129,8 @@ test('the Dockerfile production install runs the operator: run --help, then a re
   assert.match(help.stdout, /--leader-elect <bool>/);
 
   // A real start: the operator's imports all resolve from the production install, and it writes nothing there.
+  // The operator waits for its CRDs to list them: installed here, not left to whichever test ran before.
+  installCrds();
   await ensureNamespace(ns);
   const before = snapshot(rt);
   const port = await freePort();

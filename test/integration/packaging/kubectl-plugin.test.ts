@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { paths } from '../../infra/config.ts';
+import { paths } from '../../../devenv/config.ts';
 import { createWorld, type World } from '../controller/fixture.ts';
 import { testEnv } from '../helpers.ts';
 

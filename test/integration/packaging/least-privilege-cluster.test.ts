@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import { createMultiNamespaceInformer, type Informer } from '../../../src/controller/runtime/index.ts';
+import { createMultiNamespaceInformer, type Informer } from '../../../runtime/index.ts';
 import { createWorld, type World } from '../controller/fixture.ts';
 import type { OperatorProcess } from '../controller/operator-process.ts';
 import { uniqueName } from '../helpers.ts';

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { paths } from '../../../devenv/config.ts';
 import { INSTALL_MANIFEST, INSTALL_NAMESPACE, ROOT, renderInstallManifest } from '../../../scripts/gen-chart.ts';
-import { paths } from '../../infra/config.ts';
 import { installCrds, uniqueName } from '../helpers.ts';
 import { deleteNamespace, ensureNamespace, kubectl, parseDocs } from './support.ts';
 

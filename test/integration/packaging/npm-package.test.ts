@@ -48,11 +48,11 @@ test('package.json is publishable: not private, js-yaml a runtime dependency, bi
   assert.ok(pkg.dependencies['js-yaml'], 'src/cli reads YAML with js-yaml at run time');
   assert.equal(pkg.devDependencies['js-yaml'], undefined);
   assert.deepEqual(pkg.bin, {
-    'routine-load-operator': 'dist/cli/main.js',
-    'kubectl-routineload': 'dist/cli/main.js',
+    'routine-load-operator': 'dist/src/cli/main.js',
+    'kubectl-routineload': 'dist/src/cli/main.js',
   });
   const { files } = pack();
-  for (const f of ['dist/cli/main.js', 'crds/routineloadjobs.routineload.dev.yaml', 'README.md', 'package.json'])
+  for (const f of ['dist/src/cli/main.js', 'crds/routineloadjobs.routineload.dev.yaml', 'README.md', 'package.json'])
     assert.ok(files.includes(f), `${f} is in the tarball`);
   assert.deepEqual(
     files.filter((f) => /^(src|test|scripts|helm|node_modules)\//.test(f)),

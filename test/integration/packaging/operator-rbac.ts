@@ -3,7 +3,7 @@
 // Deployment's environment. Plus the controller's main scenario, to run against such an install.
 import assert from 'node:assert/strict';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { mintServiceAccountUser } from '../../infra/kube-users.ts';
+import { mintServiceAccountUser } from '../../../devenv/kube-users.ts';
 import { connectionIn, type World } from '../controller/fixture.ts';
 import { type OperatorProcess, startOperatorProcess } from '../controller/operator-process.ts';
 import { eventually, kubeConfig, testEnv } from '../helpers.ts';

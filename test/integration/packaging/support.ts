@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import * as yaml from 'js-yaml';
+import { paths } from '../../../devenv/config.ts';
 import { CHART_DIR } from '../../../scripts/gen-chart.ts';
-import { paths } from '../../infra/config.ts';
 import { kubeConfig, testEnv } from '../helpers.ts';
 
 export { CHART_DIR };

@@ -4,7 +4,7 @@
 // for restricted Pod Security (checked by the apiserver's own PodSecurity admission).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { mintServiceAccountUser } from '../../infra/kube-users.ts';
+import { mintServiceAccountUser } from '../../../devenv/kube-users.ts';
 import { installCrds, testEnv, uniqueName } from '../helpers.ts';
 import { apply, type KubeObject, kubectl, render, toYamlStream } from './support.ts';
 

@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
+import type { Emulator } from '../../../emulator/index.ts';
+import { createTopic, emulatorFor, sqlName } from '../../../emulator/test/integration/support.ts';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import { resolveDesired } from '../../../src/reconcile/desired.ts';
 import { type Drift, diffJob } from '../../../src/reconcile/diff.ts';
@@ -14,8 +16,6 @@ import { createStarRocksClient, type StarRocksClient } from '../../../src/starro
 import { selectJob } from '../../../src/starrocks/facts.ts';
 import { renderAlter, renderCreate, renderPause, renderResume } from '../../../src/starrocks/sql.ts';
 import { parseVersion } from '../../../src/starrocks/version.ts';
-import type { Emulator } from '../../emulator/index.ts';
-import { createTopic, emulatorFor, sqlName } from '../emulator/support.ts';
 import { kafka, testEnv, uniqueName } from '../helpers.ts';
 
 const env = testEnv();

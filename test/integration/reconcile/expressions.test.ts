@@ -4,6 +4,8 @@
 // a row (version-gated grammar) refuses its CREATE.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { PROFILE_IDS } from '../../../emulator/profiles.ts';
+import { emulatorFor, sqlName } from '../../../emulator/test/integration/support.ts';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import { resolveDesired } from '../../../src/reconcile/desired.ts';
 import { type Drift, diffJob } from '../../../src/reconcile/diff.ts';
@@ -23,8 +25,6 @@ import {
   ROWS,
   type Row,
 } from '../../data/expressions/corpus.ts';
-import { PROFILE_IDS } from '../../emulator/profiles.ts';
-import { emulatorFor, sqlName } from '../emulator/support.ts';
 import { testEnv } from '../helpers.ts';
 
 /** Every column name the corpus refers to, so the target table has them all. */

@@ -7,6 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { PROFILE_IDS } from '../../../emulator/index.ts';
+import { emulatorFor, sqlName } from '../../../emulator/test/integration/support.ts';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import { loadManifest } from '../../../src/cli/manifest.ts';
 import { resolveDesired } from '../../../src/reconcile/desired.ts';
@@ -14,8 +16,6 @@ import { diffJob } from '../../../src/reconcile/diff.ts';
 import { FINALIZER, type Plan, plan } from '../../../src/reconcile/plan.ts';
 import { createStarRocksClient, type StarRocksClient } from '../../../src/starrocks/client.ts';
 import { readClusterFacts, selectJob } from '../../../src/starrocks/facts.ts';
-import { PROFILE_IDS } from '../../emulator/index.ts';
-import { emulatorFor, sqlName } from '../emulator/support.ts';
 import { kafka, testEnv } from '../helpers.ts';
 
 const TABLES: Record<string, string> = {

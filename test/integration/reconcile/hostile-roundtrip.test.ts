@@ -3,6 +3,7 @@
 // clear message. Never a second statement or a changed meaning.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { emulatorFor, sqlName } from '../../../emulator/test/integration/support.ts';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import { resolveDesired } from '../../../src/reconcile/desired.ts';
 import { diffJob } from '../../../src/reconcile/diff.ts';
@@ -11,7 +12,6 @@ import { selectJob } from '../../../src/starrocks/facts.ts';
 import { quoteString } from '../../../src/starrocks/quote.ts';
 import { renderCreate, renderStop } from '../../../src/starrocks/sql.ts';
 import { hostileString, prng } from '../../support/random.ts';
-import { emulatorFor, sqlName } from '../emulator/support.ts';
 import { testEnv } from '../helpers.ts';
 
 const ROUNDS = 40;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import avro from 'avsc';
-import { sensorLogSchema as sensorLog } from '../../support/guide.ts';
+import { sensorLogSchema as sensorLog } from '../../../devenv/support/guide.ts';
 import { eventually, kafka, testEnv, uniqueName } from '../helpers.ts';
 
 const CT = 'application/vnd.schemaregistry.v1+json';

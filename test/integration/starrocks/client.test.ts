@@ -7,10 +7,10 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { type Emulator, PROFILE_IDS, startEmulator } from '../../../emulator/index.ts';
 import { type ConnectionConfig, StarRocksClient } from '../../../src/starrocks/client.ts';
 import { classifyError, REDACTED, StarRocksError } from '../../../src/starrocks/errors.ts';
 import { parseVersion } from '../../../src/starrocks/version.ts';
-import { type Emulator, PROFILE_IDS, startEmulator } from '../../emulator/index.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PASSWORD = 'fe-pa$$.w0rd*';
@@ -219,7 +219,7 @@ describe('StarRocks client against the FE emulator', () => {
 async function spawnEmulator(): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(
     process.execPath,
-    ['test/emulator/main.ts', '--port', '0', '--http-port', '0', '--password', PASSWORD],
+    ['emulator/main.ts', '--port', '0', '--http-port', '0', '--password', PASSWORD],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] },
   );
   const port = await new Promise<number>((resolve, reject) => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, test } from 'node:test';
 import kafkajs from 'kafkajs';
-import { isAlive } from '../../infra/process.ts';
+import { isAlive } from '../../../devenv/process.ts';
 import { uniqueName } from '../helpers.ts';
 import { type DedicatedKafka, startDedicatedKafka } from './kafka-broker.ts';
 

@@ -4,8 +4,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKafka } from '../../infra/components.ts';
-import { freePort, isAlive, stopProcess } from '../../infra/process.ts';
+import { startKafka } from '../../../devenv/components.ts';
+import { freePort, isAlive, stopProcess } from '../../../devenv/process.ts';
 
 export interface DedicatedKafka {
   /** host:port, the same across stop() and start(). */

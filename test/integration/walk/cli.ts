@@ -1,7 +1,7 @@
 // `npm run walk -- [--steps N] [--seed S] [--without class]...`: one fault walk of any length. Starts the local
 // environment (or reuses a running one) and stops it again if it started it. Exit code 1 on a violation, with
 // the seed, the reproduction command and the steps taken.
-import { down, up } from '../../infra/env.ts';
+import { down, up } from '../../../devenv/env.ts';
 import { parseWalkArgs } from './model.ts';
 import { runWalk } from './walk.ts';
 

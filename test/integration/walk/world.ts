@@ -5,11 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import kafkajs from 'kafkajs';
+import type { Emulator } from '../../../emulator/index.ts';
+import { emulatorFor, sqlName } from '../../../emulator/test/integration/support.ts';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import { createStarRocksClient, type StarRocksClient } from '../../../src/starrocks/client.ts';
-import type { Emulator } from '../../emulator/index.ts';
 import { type OperatorProcess, startOperatorProcess } from '../controller/operator-process.ts';
-import { emulatorFor, sqlName } from '../emulator/support.ts';
 import { installCrds, kubeConfig, testEnv } from '../helpers.ts';
 import { type DedicatedKafka, startDedicatedKafka } from '../support/kafka-broker.ts';
 

@@ -2,6 +2,8 @@
 // into nested records, COLUMNS, invalid schemas, and DESC parsing against the FE emulator's output.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { sensorLogSchema as sensorLog } from '../../../devenv/support/guide.ts';
+import { harness } from '../../../emulator/test/unit/harness.ts';
 import {
   type CompatInput,
   checkAvroAgainstTable,
@@ -9,8 +11,6 @@ import {
   parseDescribe,
   type TableColumn,
 } from '../../../src/avro/compat.ts';
-import { sensorLogSchema as sensorLog } from '../../support/guide.ts';
-import { harness } from '../emulator/harness.ts';
 
 // The guide's sensor_log table, as DESC shows it.
 const sensorTable: TableColumn[] = [

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import avro from 'avsc';
+import { sensorLogSchema as sensorLog } from '../../../devenv/support/guide.ts';
 import { decodeConfluentMessage, schemaIdOf } from '../../../src/avro/decode.ts';
-import { sensorLogSchema as sensorLog } from '../../support/guide.ts';
 
 const schemaJson = JSON.stringify(sensorLog);
 const writer = avro.Type.forSchema(sensorLog as avro.Schema);

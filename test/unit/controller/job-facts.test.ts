@@ -2,10 +2,10 @@
 // analysed with offsets read before it happened (retention may have removed what the job needs meanwhile).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { observed } from '../../../devenv/support/observed.ts';
 import { JobFactsGatherer } from '../../../src/controller/job-facts.ts';
 import type { KafkaFactsReader } from '../../../src/kafka/facts.ts';
 import type { StarRocksClient } from '../../../src/starrocks/client.ts';
-import { observed } from '../../support/observed.ts';
 
 function fakeKafka(log: string[]): KafkaFactsReader {
   return {

@@ -1,15 +1,15 @@
 // The Argo CD customizations in upstream's resource_customizations/<group>/<kind>/ layout: run the way Argo CD's
 // own test suite runs them (every health_test.yaml case: testdata in, exact health out; every action_test.yaml
-// case: discovery result and action output), under Lua 5.1 with Argo CD's libraries (test/support/argocd-lua.ts);
+// case: discovery result and action output), under Lua 5.1 with Argo CD's libraries (devenv/support/argocd-lua.ts);
 // and held against expectations of this file, since the expected messages in health_test.yaml are generated.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import * as yaml from 'js-yaml';
+import { runArgoLua } from '../../../devenv/support/argocd-lua.ts';
 import { CUSTOMIZATIONS_DIR, renderCustomizations } from '../../../scripts/argocd-customizations.ts';
 import { ARGOCD_DIR, ROOT } from '../../../scripts/gen-chart.ts';
-import { runArgoLua } from '../../support/argocd-lua.ts';
 
 const KINDS = ['RoutineLoadJob', 'StarRocksConnection'];
 const read = (...p: string[]) => readFileSync(join(...p), 'utf8');

@@ -1,5 +1,5 @@
 // The Argo CD health checks and resource actions of docs/argocd, run in a real Lua 5.1 interpreter the way Argo CD
-// runs them (test/support/argocd-lua.ts), against REAL objects captured from the operator
+// runs them (devenv/support/argocd-lua.ts), against REAL objects captured from the operator
 // (test/data/argocd/**, written by test/integration/packaging/capture-argocd.ts). Also: the argocd-cm snippet in
 // the docs carries exactly these scripts.
 import assert from 'node:assert/strict';
@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as yaml from 'js-yaml';
+import { runArgoLua } from '../../../devenv/support/argocd-lua.ts';
 import { ARGOCD_ACTIONS, ARGOCD_CM, ARGOCD_DIR, ROOT, renderArgoCdConfigMap } from '../../../scripts/gen-chart.ts';
-import { runArgoLua } from '../../support/argocd-lua.ts';
 
 const DATA = join(ROOT, 'test', 'data', 'argocd');
 const JOB_HEALTH = join(ARGOCD_DIR, 'health-routineloadjob.lua');
@@ -278,7 +278,7 @@ test('action discovery: pause and restart for a running job, resume for a paused
 test('the scripts run without the string library, like in Argo CD (the harness removes it)', () => {
   const r = runArgoLua(DISCOVERY, { spec: {} });
   assert.ok(r.ok);
-  const probe = join(ARGOCD_DIR, '..', '..', 'test', 'support', 'argocd-lua.ts');
+  const probe = join(ARGOCD_DIR, '..', '..', 'devenv', 'support', 'argocd-lua.ts');
   assert.ok(readFileSync(probe, 'utf8').includes('string, math, io, debug, os = nil, nil, nil, nil, safe_os'));
   for (const f of [JOB_HEALTH, CONN_HEALTH, DISCOVERY, ...ARGOCD_ACTIONS.map(action)]) {
     assert.doesNotMatch(readFileSync(f, 'utf8'), /\bstring\.|:(sub|find|match|gsub|format|lower|upper)\(/, f);

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { createRuntimeMetrics } from '../../../runtime/index.ts';
 import { DASHBOARD_FILE, DASHBOARD_SVG, dashboardJson, dashboardSvg, PANELS } from '../../../scripts/dashboard.ts';
 import { operatorMetrics } from '../../../src/controller/metrics.ts';
-import { createRuntimeMetrics } from '../../../src/controller/runtime/index.ts';
 
 type Dashboard = {
   panels: Array<{ title: string; targets: Array<{ expr: string }> }>;

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { execForm, instructions, parseDockerfile } from '../../../devenv/support/dockerfile.ts';
 import { ROOT } from '../../../scripts/gen-chart.ts';
 import { productionManifest } from '../../../scripts/prod-manifest.ts';
-import { execForm, instructions, parseDockerfile } from '../../support/dockerfile.ts';
 
 const stages = parseDockerfile(join(ROOT, 'Dockerfile'));
 const runtime = stages.at(-1);
@@ -74,7 +74,7 @@ test('runs as a numeric non-root user, needs no writable path, starts the operat
     '--disable-warning=TimeoutNegativeWarning',
     '--max-semi-space-size=1',
     '--optimize-for-size',
-    'dist/cli/main.js',
+    'dist/src/cli/main.js',
   ]);
   assert.deepEqual(execForm(instructions(runtime, 'CMD')[0]?.args ?? ''), ['run']);
   assert.ok(instructions(runtime, 'EXPOSE').some((e) => e.args === '8081'));

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { observed } from '../../../devenv/support/observed.ts';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import type { TopicView } from '../../../src/reconcile/analysis.ts';
 import { resolveDesired, validTimezone } from '../../../src/reconcile/desired.ts';
@@ -13,7 +14,6 @@ import { FINALIZER, type Plan, type PlanInput, plan } from '../../../src/reconci
 import { planSequence } from '../../../src/reconcile/sequence.ts';
 import { classifyError, StarRocksError } from '../../../src/starrocks/errors.ts';
 import type { ObservedJob } from '../../../src/starrocks/observed.ts';
-import { observed } from '../../support/observed.ts';
 import { checkProperty } from '../../support/property.ts';
 
 const FILE = 'test/unit/reconcile/data-safety.test.ts';

@@ -2,6 +2,7 @@
 // attempt limits, the FE's head start, and the planner's statements for each case.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { observed, type RowInput } from '../../../devenv/support/observed.ts';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import { type Analysis, analysePause, type TopicView, wantsErrorLog } from '../../../src/reconcile/analysis.ts';
 import { concurrencyTarget, stabilize } from '../../../src/reconcile/concurrency.ts';
@@ -9,7 +10,6 @@ import { resolveDesired } from '../../../src/reconcile/desired.ts';
 import { backoffSeconds, decideHeal, type HealState } from '../../../src/reconcile/heal.ts';
 import { FINALIZER, type Plan, type PlanInput, plan } from '../../../src/reconcile/plan.ts';
 import type { ObservedJob } from '../../../src/starrocks/observed.ts';
-import { observed, type RowInput } from '../../support/observed.ts';
 
 const now = new Date('2026-11-21T10:00:00Z');
 const reason = (code: number, msg: string) => `ErrorReason{errCode = ${code}, msg='${msg}'}`;

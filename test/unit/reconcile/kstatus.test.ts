@@ -5,6 +5,7 @@
 // exactly when kstatus says Current).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { observed } from '../../../devenv/support/observed.ts';
 import type { Condition } from '../../../src/api/common.ts';
 import type { RoutineLoadJob, RoutineLoadJobStatus } from '../../../src/api/routineloadjob.ts';
 import { blockedStatus, statementFailedStatus } from '../../../src/controller/reconciler.ts';
@@ -13,7 +14,6 @@ import { resolveDesired } from '../../../src/reconcile/desired.ts';
 import { FINALIZER, type PendingOperation, type PlanInput, plan } from '../../../src/reconcile/plan.ts';
 import type { ObservedJob } from '../../../src/starrocks/observed.ts';
 import { type KStatus, kstatus } from '../../support/kstatus.ts';
-import { observed } from '../../support/observed.ts';
 
 const V33 = { major: 3, minor: 3, patch: 13 };
 const now = new Date('2026-11-21T10:00:00Z');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { observed } from '../../../devenv/support/observed.ts';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import type { TopicView } from '../../../src/reconcile/analysis.ts';
 import { resolveDesired } from '../../../src/reconcile/desired.ts';
@@ -12,7 +13,6 @@ import {
   plan,
 } from '../../../src/reconcile/plan.ts';
 import type { ObservedJob } from '../../../src/starrocks/observed.ts';
-import { observed } from '../../support/observed.ts';
 import { prng } from '../../support/random.ts';
 
 const V33 = { major: 3, minor: 3, patch: 13 };

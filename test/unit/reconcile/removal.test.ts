@@ -2,11 +2,11 @@
 // old value and plans the ALTER back to the default (or a recreate where StarRocks cannot ALTER it).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { observed } from '../../../devenv/support/observed.ts';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import { resolveDesired } from '../../../src/reconcile/desired.ts';
 import { diffJob } from '../../../src/reconcile/diff.ts';
 import { renderAlter } from '../../../src/starrocks/sql.ts';
-import { observed } from '../../support/observed.ts';
 
 const V33 = { major: 3, minor: 3, patch: 13 };
 const defaults = { taskConsumeSeconds: 15, taskTimeoutSeconds: 60, timeZone: 'Asia/Shanghai' };

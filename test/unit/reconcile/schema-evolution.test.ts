@@ -2,11 +2,11 @@
 // job, so a new version that does not fit the table is said before messages written with it arrive.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { observed } from '../../../devenv/support/observed.ts';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import { resolveDesired } from '../../../src/reconcile/desired.ts';
 import { ownerGroupId } from '../../../src/reconcile/ownership.ts';
 import { FINALIZER, plan, type SchemaCheck } from '../../../src/reconcile/plan.ts';
-import { observed } from '../../support/observed.ts';
 
 const now = new Date('2026-12-07T10:00:00Z');
 const spec = {

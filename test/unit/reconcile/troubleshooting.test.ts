@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { observed } from '../../../devenv/support/observed.ts';
 import type { RoutineLoadJobStatus } from '../../../src/api/routineloadjob.ts';
 import {
   REJECTED_SAMPLE_INTERVAL_SECONDS,
@@ -15,7 +16,6 @@ import {
 } from '../../../src/reconcile/troubleshooting.ts';
 import type { ObservedJob, RoutineLoadTask } from '../../../src/starrocks/observed.ts';
 import { parseTaskRow } from '../../../src/starrocks/show.ts';
-import { observed } from '../../support/observed.ts';
 
 const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
 console.log(`fast-check seed ${SEED} (FC_SEED=${SEED} npm test -- test/unit/reconcile/troubleshooting.test.ts)`);

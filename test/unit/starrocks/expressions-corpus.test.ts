@@ -4,6 +4,7 @@
 // refused with a message that names the problem and where it is.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { observed } from '../../../devenv/support/observed.ts';
 import type { RoutineLoadJob } from '../../../src/api/routineloadjob.ts';
 import { resolveDesired } from '../../../src/reconcile/desired.ts';
 import { type Drift, diffJob } from '../../../src/reconcile/diff.ts';
@@ -32,7 +33,6 @@ import {
   type Row,
   sentClause,
 } from '../../data/expressions/corpus.ts';
-import { observed } from '../../support/observed.ts';
 
 type Parsed = { where?: Expr; columns?: ColumnMapping[] };
 

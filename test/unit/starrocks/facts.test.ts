@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { observed } from '../../../devenv/support/observed.ts';
 import type { StarRocksClient } from '../../../src/starrocks/client.ts';
 import { StarRocksError } from '../../../src/starrocks/errors.ts';
 import { readClusterFacts, selectJob } from '../../../src/starrocks/facts.ts';
-import { observed } from '../../support/observed.ts';
 
 const denied = () =>
   new StarRocksError(
