@@ -22,8 +22,6 @@ export interface InformerOptions {
   logger?: Logger;
   /** Restart the watch when nothing at all (not even a BOOKMARK) arrived for this long. Default 5 min. */
   watchdogMs?: number;
-  /** Emit `update(obj, obj)` for every cached object this often (client-go's resync). Default: off. */
-  resyncMs?: number;
   /** LIST page size (`limit`); pages keep big lists from timing out. Default 500. */
   pageSize?: number;
   /** Reconnect backoff after errors. Default 500 ms doubling to 30 s, with jitter. */
@@ -100,7 +98,6 @@ export class ListWatchInformer<T extends KubeObject> implements Informer<T> {
   #stopSignal = new AbortController();
   #endWatch: ((reason: WatchEnd['reason']) => void) | undefined;
   #syncWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
-  #resyncTimer: NodeJS.Timeout | undefined;
   readonly #handlers = {
     add: [] as AddHandler<T>[],
     update: [] as UpdateHandler<T>[],
@@ -156,10 +153,6 @@ export class ListWatchInformer<T extends KubeObject> implements Informer<T> {
         // #run handles its own errors; this is a last line of defence so nothing escapes as an unhandled rejection.
         this.#log.error({ path: this.path, err: errorText(err) }, 'informer loop crashed');
       });
-      if (this.#opts.resyncMs && this.#opts.resyncMs > 0) {
-        this.#resyncTimer = setInterval(() => this.#resync(), this.#opts.resyncMs);
-        this.#resyncTimer.unref();
-      }
     }
     return synced;
   }
@@ -168,7 +161,6 @@ export class ListWatchInformer<T extends KubeObject> implements Informer<T> {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#stopSignal.abort();
-    clearInterval(this.#resyncTimer);
     this.#endWatch?.('restart');
     for (const w of this.#syncWaiters.splice(0)) w.reject(new Error(`informer ${this.path} stopped before sync`));
     await this.#loop;
@@ -381,10 +373,6 @@ export class ListWatchInformer<T extends KubeObject> implements Informer<T> {
     }
   }
 
-  #resync(): void {
-    for (const obj of this.#cache.values()) this.#emit('update', obj, obj);
-  }
-
   #emit(event: InformerEventName, obj: T, old?: T): void {
     for (const cb of this.#handlers[event]) {
       try {
@@ -462,11 +450,6 @@ export class MultiNamespaceInformer<T extends KubeObject> implements Informer<T>
 
   restartWatch(resourceVersion?: string): void {
     for (const i of this.#byNs.values()) i.restartWatch(resourceVersion);
-  }
-
-  /** The per-namespace informers (for diagnostics). */
-  informers(): ReadonlyMap<string, Informer<T>> {
-    return this.#byNs;
   }
 }
 

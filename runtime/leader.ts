@@ -26,8 +26,6 @@ export interface LeaderCallbacks {
   onStartedLeading(signal: AbortSignal): void | Promise<void>;
   /** Called once leadership ends (renewal failed past renewDeadline, or stop). */
   onStoppedLeading?(): void;
-  /** Called when another identity is seen holding the lease. */
-  onNewLeader?(identity: string): void;
 }
 
 export interface StopOptions {
@@ -114,7 +112,7 @@ export class LeaderElector {
     const stop = this.#stopping.signal;
     // Acquire: retry every retryPeriod with up to 20 % jitter (client-go's JitterUntil factor 1.2).
     while (!stop.aborted) {
-      if (await this.#tryOnce(cb)) break;
+      if (await this.#tryOnce()) break;
       await sleep(this.retryPeriodMs * (1 + 0.2 * Math.random()), stop);
     }
     if (stop.aborted) return;
@@ -138,7 +136,7 @@ export class LeaderElector {
       await sleep(this.retryPeriodMs, stop);
       if (stop.aborted) break;
       const left = lastRenew + this.renewDeadlineMs - Date.now();
-      const ok = left > 0 && (await this.#tryOnce(cb, left));
+      const ok = left > 0 && (await this.#tryOnce(left));
       if (ok) lastRenew = Date.now();
       else if (Date.now() - lastRenew >= this.renewDeadlineMs) {
         lost = true;
@@ -171,11 +169,11 @@ export class LeaderElector {
   }
 
   /** One acquire-or-renew attempt bounded by `timeoutMs`; false on any failure (logged). */
-  async #tryOnce(cb: LeaderCallbacks, timeoutMs = this.renewDeadlineMs): Promise<boolean> {
+  async #tryOnce(timeoutMs = this.renewDeadlineMs): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
-        this.#tryAcquireOrRenew(cb),
+        this.#tryAcquireOrRenew(),
         new Promise<boolean>((resolve) => {
           timer = setTimeout(() => resolve(false), timeoutMs);
         }),
@@ -188,7 +186,7 @@ export class LeaderElector {
     }
   }
 
-  async #tryAcquireOrRenew(cb: LeaderCallbacks): Promise<boolean> {
+  async #tryAcquireOrRenew(): Promise<boolean> {
     const now = Date.now();
     let lease: V1Lease | undefined;
     try {
@@ -226,11 +224,6 @@ export class LeaderElector {
       this.#lastSeenHolder = holder;
       if (holder !== this.identity) {
         this.#log.info({ lease: this.name, holder }, 'new leader observed');
-        try {
-          cb.onNewLeader?.(holder);
-        } catch {
-          // observers must not break the election
-        }
       }
     }
     const durationMs = (spec.leaseDurationSeconds ?? Math.ceil(this.leaseDurationMs / 1000)) * 1000;
