@@ -2,6 +2,7 @@
 // Command-line entry point of routine-load-operator.
 import { parseArgs } from 'node:util';
 import { ConfigError, parseOperatorConfig, RUN_HELP } from '../controller/config.ts';
+import { errorText } from '../observability/text.ts';
 import { VERSION } from '../version.ts';
 import type { ClusterSource } from './cluster.ts';
 import { ManifestError } from './manifest.ts';
@@ -197,7 +198,7 @@ if (import.meta.main) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`error: ${errorText(e)}\n`);
       process.exitCode = 2;
     },
   );

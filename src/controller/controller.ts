@@ -8,6 +8,7 @@ import type { StarRocksConnection, StarRocksConnectionStatus } from '../api/star
 import { KafkaFactsReader } from '../kafka/facts.ts';
 import { type AppLogger, createLogger } from '../observability/log.ts';
 import { RepeatLog, repeatLimited } from '../observability/repeats.ts';
+import { errorText } from '../observability/text.ts';
 import { connectionConditions } from '../reconcile/conditions.ts';
 import { classifyError } from '../starrocks/errors.ts';
 import type { OperatorConfig } from './config.ts';
@@ -362,7 +363,7 @@ async function updateConnectionStatus(
         : classifyError(e).kind === 'access-denied'
           ? 'AccessDenied'
           : 'Unreachable';
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorText(e);
     const v = warnings.failure(key, `${reason}:${message}`);
     if (v) logger.warn({ namespace: ns, name, reason, suppressed: v.suppressed }, message);
     next = {

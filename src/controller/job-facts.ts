@@ -8,6 +8,8 @@ import { decodeConfluentMessage, schemaIdOf } from '../avro/decode.ts';
 import { SchemaRegistryClient } from '../avro/registry.ts';
 import type { KafkaSource } from '../kafka/config.ts';
 import { type KafkaFactsReader, readMessages } from '../kafka/facts.ts';
+import { redact } from '../observability/redact.ts';
+import { errorText } from '../observability/text.ts';
 import type { TopicView } from '../reconcile/analysis.ts';
 import { wantsErrorLog } from '../reconcile/analysis.ts';
 import type { DesiredJob } from '../reconcile/desired.ts';
@@ -19,7 +21,7 @@ import {
   wantsTasks,
 } from '../reconcile/troubleshooting.ts';
 import type { StarRocksClient } from '../starrocks/client.ts';
-import { classifyError, redact } from '../starrocks/errors.ts';
+import { classifyError } from '../starrocks/errors.ts';
 import { nextOffset, type ObservedJob, type RoutineLoadTask } from '../starrocks/observed.ts';
 import { quoteQualified } from '../starrocks/quote.ts';
 
@@ -358,7 +360,7 @@ async function checkSchema(d: DesiredJob, table: ReturnType<typeof describe>): P
       ...(result.warnings.length ? { warnings: result.warnings } : {}),
     };
   } catch (e) {
-    const message = redact(e instanceof Error ? e.message : String(e), secrets);
+    const message = redact(errorText(e), secrets);
     return { compatible: false, subject, problems: [], error: `cannot check the schema: ${message}` };
   }
 }

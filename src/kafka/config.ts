@@ -6,7 +6,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import kafkajs from 'kafkajs';
-import { redact } from '../starrocks/errors.ts';
+import type { DebugLogger } from '../observability/logger.ts';
+import { redact } from '../observability/redact.ts';
 
 /** The Kafka side of a job, as the desired state holds it (property names without the `property.` prefix). */
 export interface KafkaSource {
@@ -15,16 +16,12 @@ export interface KafkaSource {
   secretProperties: Array<[string, string]>;
 }
 
-/** Where kafkajs's own log lines go (a pino logger fits). Off when not given. */
-export interface KafkaLogSink {
-  debug(obj: Record<string, unknown>, msg: string): void;
-}
-
 export interface KafkaClientOptions {
   clientId: string;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
-  logger?: KafkaLogSink;
+  /** Where kafkajs's own log lines go (a pino logger fits). Off when not given. */
+  logger?: DebugLogger;
 }
 
 export type KafkaClientConfig = { ok: true; config: kafkajs.KafkaConfig; key: string } | { ok: false; message: string };
@@ -209,7 +206,7 @@ export function kafkaClientConfig(source: KafkaSource, opts: KafkaClientOptions)
  * reader reports failures as facts, so these lines are debug output. Stacks are dropped, secrets masked.
  */
 function logging(
-  sink: KafkaLogSink | undefined,
+  sink: DebugLogger | undefined,
   secrets: string[],
 ): Pick<kafkajs.KafkaConfig, 'logLevel' | 'logCreator'> {
   if (sink === undefined) return { logLevel: kafkajs.logLevel.NOTHING };

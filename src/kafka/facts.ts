@@ -5,8 +5,9 @@
 // brokers fail. One connected kafkajs admin per cluster and credentials is reused across topics and reads.
 import { randomBytes } from 'node:crypto';
 import kafkajs from 'kafkajs';
-import { redact } from '../starrocks/errors.ts';
-import { type KafkaLogSink, type KafkaSource, kafkaClientConfig } from './config.ts';
+import type { DebugLogger } from '../observability/logger.ts';
+import { redact } from '../observability/redact.ts';
+import { type KafkaSource, kafkaClientConfig } from './config.ts';
 
 export type KafkaErrorKind = 'unreachable' | 'authentication' | 'authorization' | 'config' | 'other';
 
@@ -34,7 +35,7 @@ export interface KafkaFactsReaderOptions {
   /** Admins unused for this long are disconnected (default 3 min). */
   idleMs?: number;
   clientId?: string;
-  logger?: KafkaLogSink;
+  logger?: DebugLogger;
 }
 
 export const DEFAULT_READ_TIMEOUT_MS = 5_000;
@@ -245,7 +246,7 @@ export class KafkaFactsReader {
     clientId: string;
     connectionTimeoutMs?: number;
     requestTimeoutMs?: number;
-    logger?: KafkaLogSink;
+    logger?: DebugLogger;
   };
   readonly #cache = new Map<string, Cached>();
   readonly #clients = new Map<string, ClusterClient>();
@@ -505,7 +506,7 @@ export interface ReadMessagesOptions {
   clientId?: string;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
-  logger?: KafkaLogSink;
+  logger?: DebugLogger;
 }
 
 export interface KafkaMessage {

@@ -11,6 +11,7 @@ import {
   validOffset,
 } from '../api/routineloadjob.ts';
 import { applyDefaults, checkSchema, toOpenAPI } from '../api/schema.ts';
+import { errorText } from '../observability/text.ts';
 import {
   type ColumnMapping,
   type Expr,
@@ -136,7 +137,7 @@ function nulFields(v: unknown, path: string): string[] {
 function expressionProblem(e: unknown): string {
   if (e instanceof ExpressionError) return e.message;
   if (e instanceof RangeError) return 'expression nested too deeply';
-  return `cannot read the expression: ${e instanceof Error ? e.message : String(e)}`;
+  return `cannot read the expression: ${errorText(e)}`;
 }
 
 export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, secrets: SecretLookup): ResolveResult {

@@ -7,6 +7,7 @@
 // operators).
 
 import { isSecretKafkaSetting } from '../api/routineloadjob.ts';
+import { MASK } from '../observability/redact.ts';
 import { predictColumns, predictExpression, sameColumns, sameWhere, splitTopLevel } from '../starrocks/expr.ts';
 import type { ObservedJob } from '../starrocks/observed.ts';
 import { canAlter, JOB_PROPERTIES, normalizePropertyValue, SHOW_KEYS, supports } from '../starrocks/properties.ts';
@@ -80,7 +81,6 @@ function propertyDefault(
   return v === undefined ? undefined : String(v);
 }
 
-const REDACTED = '******';
 const show = (o: ObservedJob, key: string): string | undefined => o.jobProperties[key];
 
 /**
@@ -295,7 +295,7 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
   for (const [k, v] of d.kafka.properties) {
     const have = custom[k];
     if (have !== undefined && have === v) continue;
-    if (have === REDACTED) continue; // masked by StarRocks: cannot compare; not a secret of ours
+    if (have === MASK) continue; // masked by StarRocks: cannot compare; not a secret of ours
     add({ field: `spec.kafka.${fieldOfKafkaProperty(k)}`, kind: 'alter', desired: v, observed: have ?? '(unset)' });
     alter.kafka.push({ key: `property.${k}`, value: v });
   }
@@ -303,12 +303,12 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
   for (const [k, v] of Object.entries(custom)) {
     if (managed.has(k) || k === 'group.id' || k === 'kafka_default_offsets' || k === 'client.id') continue;
     // A setting that is (or was) secret is never shown: by its name, or because its value is one of the job's secrets.
-    const shown = v === REDACTED || isSecretKafkaSetting(k) || d.secrets.some((x) => v.includes(x)) ? REDACTED : v;
+    const shown = v === MASK || isSecretKafkaSetting(k) || d.secrets.some((x) => v.includes(x)) ? MASK : v;
     recreate(`spec.kafka.properties[${k}]`, '(unset)', shown, 'ALTER cannot remove a Kafka property');
   }
   for (const [k] of d.kafka.secretProperties) {
     if (custom[k] === undefined) {
-      add({ field: `spec.kafka.secretProperties[${k}]`, kind: 'alter', desired: REDACTED, observed: '(unset)' });
+      add({ field: `spec.kafka.secretProperties[${k}]`, kind: 'alter', desired: MASK, observed: '(unset)' });
     }
   }
   const reg = registryEntry(d);
@@ -340,7 +340,7 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
     }
   }
   if (secretsDrift) {
-    add({ field: 'spec.kafka.secretProperties', kind: 'alter', desired: REDACTED, observed: '(changed Secret)' });
+    add({ field: 'spec.kafka.secretProperties', kind: 'alter', desired: MASK, observed: '(changed Secret)' });
   }
   if (secretsDrift || drifts.some((x) => x.field.startsWith('spec.kafka.secretProperties['))) {
     const have = new Set(alter.kafka.map((e) => e.key));

@@ -1,16 +1,16 @@
 // Rendering of Routine Load statements. Text is assembled from parts; parts holding secret values are marked, so
 // the redacted rendering (the only one that may be logged or shown) is built structurally, not by searching.
+
+import { MASK } from '../observability/redact.ts';
 import type { DesiredJob } from '../reconcile/desired.ts';
 import { type ColumnMapping, type Expr, renderColumnMapping, renderSql } from './expr.ts';
 import { quoteIdent, quoteQualified, quoteString, quoteStringDouble } from './quote.ts';
-
-export const REDACTED = '******';
 
 export interface Statement {
   kind: 'create' | 'alter' | 'pause' | 'resume' | 'stop';
   /** What is sent to StarRocks. Never log or show it. */
   sql: string;
-  /** The same statement with every secret value replaced by ******. */
+  /** The same statement with every secret value replaced by `MASK`. */
   redacted: string;
   /** Secret values (and their encoded forms) to mask in anything StarRocks answers. */
   secrets: string[];
@@ -30,7 +30,7 @@ class Sql {
   }
   build(kind: Statement['kind'], extraSecrets: string[] = []): Statement {
     const sql = this.parts.map((p) => (typeof p === 'string' ? p : p.secret)).join('');
-    const redacted = this.parts.map((p) => (typeof p === 'string' ? p : REDACTED)).join('');
+    const redacted = this.parts.map((p) => (typeof p === 'string' ? p : MASK)).join('');
     for (const s of extraSecrets) if (s.length > 0) this.secretValues.add(s);
     return { kind, sql, redacted, secrets: [...this.secretValues] };
   }
