@@ -21,6 +21,7 @@ import {
   renderColumnMapping,
   renderSql,
 } from '../starrocks/expr.ts';
+import type { JobDefinition } from '../starrocks/job.ts';
 import { JOB_PROPERTIES, propertyText } from '../starrocks/properties.ts';
 
 export interface SecretValue {
@@ -32,41 +33,8 @@ export interface SecretValue {
 /** Looks up one key of a Secret in the job's namespace; undefined when the Secret or key does not exist. */
 export type SecretLookup = (name: string, key: string) => SecretValue | undefined;
 
-export interface DesiredJob {
-  database: string;
-  table: string;
-  name: string;
-  format: 'csv' | 'json' | 'avro';
-  load: {
-    columnSeparator?: string;
-    rowDelimiter?: string;
-    columns?: ColumnMapping[];
-    where?: Expr;
-    partitions?: string[];
-    temporaryPartitions: boolean;
-  };
-  /** PROPERTIES (...) except desired_concurrent_number, as [name, text], in a stable order. */
-  properties: Array<[string, string]>;
-  /** desired_concurrent_number when the spec fixes it (automatic mode is decided by the planner). */
-  fixedConcurrency?: number;
-  kafka: {
-    brokers: string[];
-    topic: string;
-    partitions?: number[];
-    offsets?: string[];
-    /** property.* entries (without the prefix) with plain values. */
-    properties: Array<[string, string]>;
-    /** property.* entries whose values come from Secrets. */
-    secretProperties: Array<[string, string]>;
-    /** confluent.schema.registry.url without credentials. */
-    schemaRegistryUrl?: string;
-    schemaRegistryCredentials?: { username: string; password: string };
-  };
-  /** Every secret value in the job: masked wherever SQL or errors are shown. */
-  secrets: string[];
-  /** Identity of the Secret values in use (names and revisions, never values). */
-  secretRevisions: string;
-}
+/** The job the operator wants StarRocks to run: the definition the SQL renderer consumes. */
+export type DesiredJob = JobDefinition;
 
 export interface SpecProblem {
   field: string;

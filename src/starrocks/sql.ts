@@ -2,8 +2,8 @@
 // the redacted rendering (the only one that may be logged or shown) is built structurally, not by searching.
 
 import { MASK } from '../observability/redact.ts';
-import type { DesiredJob } from '../reconcile/desired.ts';
-import { type ColumnMapping, type Expr, renderColumnMapping, renderSql } from './expr.ts';
+import { renderColumnMapping, renderSql } from './expr.ts';
+import type { JobDefinition, LoadClauses } from './job.ts';
 import { quoteIdent, quoteQualified, quoteString, quoteStringDouble } from './quote.ts';
 
 export interface Statement {
@@ -57,15 +57,6 @@ function propBlock(sql: Sql, entries: KafkaEntry[]): void {
   sql.add(')');
 }
 
-export interface LoadClauses {
-  columnSeparator?: string;
-  rowDelimiter?: string;
-  columns?: ColumnMapping[];
-  where?: Expr;
-  partitions?: string[];
-  temporaryPartitions?: boolean;
-}
-
 function loadClauses(l: LoadClauses): string[] {
   const out: string[] = [];
   if (l.columnSeparator !== undefined) out.push(`COLUMNS TERMINATED BY ${quoteString(l.columnSeparator)}`);
@@ -90,7 +81,7 @@ export interface KafkaEntry {
 
 /** FROM KAFKA entries of a desired job: brokers, topic, start offsets, registry, property.*. */
 export function kafkaEntries(
-  d: DesiredJob,
+  d: JobDefinition,
   start?: { partitions: number[]; offsets: string[] },
 ): { entries: KafkaEntry[]; extraSecrets: string[] } {
   const entries: KafkaEntry[] = [
@@ -109,7 +100,7 @@ export function kafkaEntries(
 }
 
 /** confluent.schema.registry.url, with credentials embedded as StarRocks expects (user:password@host). */
-export function registryEntry(d: DesiredJob): { entry: KafkaEntry; extraSecrets: string[] } | undefined {
+export function registryEntry(d: JobDefinition): { entry: KafkaEntry; extraSecrets: string[] } | undefined {
   const url = d.kafka.schemaRegistryUrl;
   if (!url) return undefined;
   const c = d.kafka.schemaRegistryCredentials;
@@ -140,7 +131,7 @@ export interface CreateOptions {
   groupId?: string;
 }
 
-export function renderCreate(d: DesiredJob, opts: CreateOptions = {}): Statement {
+export function renderCreate(d: JobDefinition, opts: CreateOptions = {}): Statement {
   const sql = new Sql();
   sql.add(`CREATE ROUTINE LOAD ${quoteQualified(d.database, d.name)} ON ${quoteIdent(d.table)}`);
   const clauses = loadClauses(d.load);
