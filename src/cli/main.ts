@@ -28,7 +28,8 @@ Options:
   -f, --filename <file>   manifest with RoutineLoadJob documents ("-" reads stdin); Secrets in the same file
                           resolve secret references, otherwise secret values print as ******
   -n, --namespace <ns>    (cluster) namespace of the jobs; default: the kubeconfig context's, else default
-      --kubeconfig <file> (cluster) kubeconfig; default: KUBECONFIG or ~/.kube/config
+      --kubeconfig <file> (cluster) the kubeconfig file to use (only it); default: the files KUBECONFIG lists
+                          (separated by ':', merged as kubectl merges them), else ~/.kube/config
       --context <name>    (cluster) kubeconfig context
       --fe <url>          (plan) mysql://user@host:port, repeat for several FEs (tried in order); from the
                           cluster it overrides the connection's FEs. The password comes from STARROCKS_PASSWORD

@@ -1,7 +1,7 @@
 // The running operator: informers for RoutineLoadJobs, StarRocksConnections and Secrets feed a deduplicating
 // work queue; a resync re-reads StarRocks periodically (one SHOW per database per period); leader election
 // makes one replica act; health and metrics are served by every replica.
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Condition } from '../api/common.ts';
 import type { RoutineLoadJob } from '../api/routineloadjob.ts';
 import type { StarRocksConnection, StarRocksConnectionStatus } from '../api/starrocksconnection.ts';
@@ -16,6 +16,7 @@ import { ConnectionManager, ConnectionProblem, type SecretReader } from './conne
 import { JobFactsGatherer } from './job-facts.ts';
 import { KubeWriter } from './kube.ts';
 import { shareApiserverConnections } from './kube-pool.ts';
+import { loadKubeConfig } from './kubeconfig.ts';
 import { operatorMetrics } from './metrics.ts';
 import { Observer } from './observer.ts';
 import { Reconciler } from './reconciler.ts';
@@ -55,7 +56,7 @@ export async function startOperator(
   opts: { kc?: KubeConfig; logger?: AppLogger } = {},
 ): Promise<Operator> {
   const logger = opts.logger ?? createLogger(cfg.logLevel);
-  const kc = opts.kc ?? loadKubeConfig(cfg);
+  const kc = opts.kc ?? loadKubeConfig(cfg.kubeconfig);
   // Before any client is built: every request of every client then shares one bounded keep-alive pool.
   const apiserverPool = shareApiserverConnections(kc, { maxConnections: cfg.kubeMaxConnections });
   const metrics = createRuntimeMetrics({ defaultMetrics: true });
@@ -308,13 +309,6 @@ export async function startOperator(
       logger.info({}, 'routine-load-operator stopped');
     },
   };
-}
-
-function loadKubeConfig(cfg: OperatorConfig): KubeConfig {
-  const kc = new KubeConfig();
-  if (cfg.kubeconfig) kc.loadFromFile(cfg.kubeconfig);
-  else kc.loadFromDefault();
-  return kc;
 }
 
 /** StarRocksConnection status: can we reach it, which version, how many backends. */
