@@ -204,11 +204,7 @@ export class JobFactsGatherer {
   }
 
   async #topic(d: DesiredJob, fresh = false): Promise<TopicView | undefined> {
-    const source: KafkaSource = {
-      brokers: d.kafka.brokers,
-      properties: d.kafka.properties,
-      secretProperties: d.kafka.secretProperties,
-    };
+    const source = kafkaSourceOf(d);
     if (fresh) (this.#kafka as KafkaFactsReader).invalidate(source, d.kafka.topic);
     const read = (this.#kafka as KafkaFactsReader).topic(source, d.kafka.topic);
     const f = await Promise.race([
@@ -266,11 +262,7 @@ async function decodeRecent(d: DesiredJob, o: ObservedJob): Promise<string[]> {
     url,
     ...(d.kafka.schemaRegistryCredentials ? { auth: d.kafka.schemaRegistryCredentials } : {}),
   });
-  const source: KafkaSource = {
-    brokers: d.kafka.brokers,
-    properties: d.kafka.properties,
-    secretProperties: d.kafka.secretProperties,
-  };
+  const source = kafkaSourceOf(d);
   const failures: string[] = [];
   const partitions = Object.entries(o.progress).slice(0, DECODE_PARTITIONS);
   for (const [p, prog] of partitions) {
@@ -363,4 +355,9 @@ async function checkSchema(d: DesiredJob, table: ReturnType<typeof describe>): P
     const message = redact(errorText(e), secrets);
     return { compatible: false, subject, problems: [], error: `cannot check the schema: ${message}` };
   }
+}
+
+/** The Kafka connection settings of a job (not its topic, registry or credentials for the registry). */
+function kafkaSourceOf(d: DesiredJob): KafkaSource {
+  return { brokers: d.kafka.brokers, properties: d.kafka.properties, secretProperties: d.kafka.secretProperties };
 }
