@@ -76,6 +76,8 @@ export interface ImportRef {
   specifier: string;
   line: number;
   dynamic: boolean;
+  /** Erased when the code runs: `import type`, `export type`, or only `type` names between the braces. */
+  typeOnly: boolean;
 }
 
 /**
@@ -94,6 +96,17 @@ const STATIC = /^[ \t]*(?:import|export)\b[^;'"`]*?\bfrom\s*(['"])([^'"\n]+)\1/g
 const BARE = /^[ \t]*import\s*(['"])([^'"\n]+)\1/gm;
 const DYNAMIC = /\bimport\(\s*(['"`])([^'"`\n]+)\1\s*\)/g;
 
+function isTypeOnly(statement: string): boolean {
+  if (/^\s*(?:import|export)\s+type\b/.test(statement)) return true;
+  const named = statement.match(/^\s*(?:import|export)\s*\{([^}]*)\}\s*from/);
+  const names =
+    named?.[1]
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '') ?? [];
+  return names.length > 0 && names.every((s) => s.startsWith('type '));
+}
+
 export function scanImports(file: string, text: string): ImportRef[] {
   const code = withoutComments(text);
   const lineAt = (i: number) => code.slice(0, i).split('\n').length;
@@ -105,7 +118,7 @@ export function scanImports(file: string, text: string): ImportRef[] {
   ] as const) {
     for (const m of code.matchAll(re)) {
       const at = (m.index ?? 0) + m[0].lastIndexOf(m[2] as string);
-      out.push({ file, specifier: m[2] as string, line: lineAt(at), dynamic });
+      out.push({ file, specifier: m[2] as string, line: lineAt(at), dynamic, typeOnly: !dynamic && isTypeOnly(m[0]) });
     }
   }
   return out.sort((a, b) => a.line - b.line);
@@ -226,6 +239,73 @@ export function folderCycles(
   return [...cycles].sort();
 }
 
+/** Packages and node modules that reach outside the process (network, files, processes, the host, logs). */
+const IO_MODULES = [
+  'mysql2',
+  'kafkajs',
+  'undici',
+  '@kubernetes/client-node',
+  'pino',
+  'prom-client',
+  'node:fs',
+  'node:net',
+  'node:http',
+  'node:https',
+  'node:http2',
+  'node:tls',
+  'node:dns',
+  'node:dgram',
+  'node:child_process',
+  'node:worker_threads',
+  'node:os',
+];
+const isIoModule = (specifier: string) =>
+  IO_MODULES.some((m) => specifier === m || specifier.startsWith(`${m}/`) || specifier === m.replace(/^node:/, ''));
+
+/**
+ * The decision core (reconcile/) stays pure: none of its imports that survive type erasure reaches, directly or
+ * through other modules of src/, a module that does I/O. Returns the chains that do.
+ */
+export function impureImports(sources: Array<{ file: string; text: string }>): Violation[] {
+  const values = new Map<string, ImportRef[]>();
+  for (const { file, text } of sources)
+    values.set(
+      file,
+      scanImports(file, text).filter((r) => !r.typeOnly),
+    );
+  // Modules that reach I/O, with the chain that does, to a fixed point (cycles included).
+  const reaches = new Map<string, string[]>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [file, refs] of values) {
+      if (reaches.has(file)) continue;
+      for (const ref of refs) {
+        const target = resolveTarget(ref);
+        const via = target === undefined ? (isIoModule(ref.specifier) ? [] : undefined) : reaches.get(target);
+        if (via === undefined) continue;
+        reaches.set(file, [target ?? ref.specifier, ...via]);
+        changed = true;
+        break;
+      }
+    }
+  }
+  const out: Violation[] = [];
+  for (const [file, refs] of values) {
+    if (unitOf(file) !== 'src' || layerOf(file)?.folder !== 'reconcile') continue;
+    for (const ref of refs) {
+      const target = resolveTarget(ref);
+      const rest = target === undefined ? (isIoModule(ref.specifier) ? [] : undefined) : reaches.get(target);
+      if (rest === undefined) continue;
+      const path = [target ?? ref.specifier, ...rest];
+      out.push({
+        edge: `${file} -> ${target ?? ref.specifier}`,
+        text: `${file}:${ref.line} from '${ref.specifier}': the decision core is pure, but this reaches I/O (${path.join(' → ')}); import only types from it`,
+      });
+    }
+  }
+  return out;
+}
+
 function repositorySources(): Array<{ file: string; text: string }> {
   return SCANNED.flatMap((dir) => globSync(`${dir}/**/*.{ts,mts,js,mjs}`, { cwd: ROOT }))
     .map((f) => f.split('\\').join('/'))
@@ -259,6 +339,11 @@ describe('import layers', () => {
       [],
       `KNOWN_PENDING lists imports that no longer break a rule; remove them:\n  ${stale.join('\n  ')}`,
     );
+  });
+
+  test('the decision core imports nothing that does I/O (types aside)', () => {
+    const found = impureImports(sources).map((v) => v.text);
+    assert.deepEqual(found, [], `the decision core reaches I/O:\n  ${found.join('\n  ')}`);
   });
 
   test('no cycle between folders of src/ (KNOWN_PENDING aside)', () => {
@@ -345,6 +430,34 @@ describe('import scanner (self-test: the rules can fail)', () => {
         [8, '../cli/main.ts', true],
       ],
     );
+  });
+
+  test('finds an import of the decision core that reaches I/O, and lets a type-only import pass', () => {
+    const impure = impureImports([
+      {
+        file: 'src/reconcile/a.ts',
+        text: "import { read } from '../starrocks/b.ts';\nimport type { C } from '../starrocks/c.ts';",
+      },
+      {
+        file: 'src/reconcile/d.ts',
+        text: "import { type C, type D } from '../starrocks/c.ts';\nimport { hostname } from 'node:os';",
+      },
+      { file: 'src/starrocks/b.ts', text: "import { x } from './c.ts';" },
+      { file: 'src/starrocks/c.ts', text: "import { createPool } from 'mysql2/promise';" },
+      // A cycle before the I/O: e imports f, f imports e and then the I/O.
+      { file: 'src/reconcile/g.ts', text: "import { e } from '../kafka/e.ts';" },
+      { file: 'src/kafka/e.ts', text: "import { f } from './f.ts';" },
+      { file: 'src/kafka/f.ts', text: "import { e } from './e.ts';\nimport { Kafka } from 'kafkajs';" },
+    ]);
+    assert.deepEqual(
+      impure.map((v) => v.edge),
+      [
+        'src/reconcile/a.ts -> src/starrocks/b.ts',
+        'src/reconcile/d.ts -> node:os',
+        'src/reconcile/g.ts -> src/kafka/e.ts',
+      ],
+    );
+    assert.match(impure[0]?.text ?? '', /src\/starrocks\/b\.ts → src\/starrocks\/c\.ts → mysql2\/promise/);
   });
 
   test('finds a cycle between folders', () => {
