@@ -5,6 +5,7 @@
 // Layers of the operator (low → high); an import may only go down or stay level:
 //   leaf helpers (observability/, version.ts) → api/ → adapters (starrocks/, kafka/, avro/) → reconcile/
 //   (the pure decision core) → controller/ (the shell) → cli/
+// The decision core is pure: what it imports (types aside) reaches no module that does I/O.
 // Units of their own: the controller runtime (generic, imports nothing of the operator) and the StarRocks emulator
 // (an independent implementation, imports nothing outside itself). Nothing in src/ imports test code, the emulator
 // or the dev environment; the benchmark and the scripts import no test code (the emulator and the dev environment
