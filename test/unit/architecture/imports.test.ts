@@ -33,6 +33,9 @@ const SCANNED = [SRC_DIR, RUNTIME_DIR, EMULATOR_DIR, BENCH_DIR, SCRIPTS_DIR];
 /** The operator's layers, by folder under src/ (a file directly in src/ is named by its file name). */
 const LAYERS: Record<string, { rank: number; name: string }> = {
   observability: { rank: 0, name: 'leaf helper' },
+  // Reserved for leaf helpers that are not about observability (none today).
+  common: { rank: 0, name: 'leaf helper' },
+  text: { rank: 0, name: 'leaf helper' },
   'version.ts': { rank: 0, name: 'leaf helper' },
   api: { rank: 1, name: 'api' },
   starrocks: { rank: 2, name: 'adapter' },
