@@ -65,3 +65,12 @@ export interface ObjectMeta {
   deletionTimestamp?: string;
   creationTimestamp?: string;
 }
+
+/** A custom resource of this API group as the apiserver stores it: kind, metadata, spec and (once written) status. */
+export interface CustomResource<Kind extends string, Spec, Status> {
+  apiVersion: typeof API_GROUP_VERSION;
+  kind: Kind;
+  metadata: ObjectMeta;
+  spec: Spec;
+  status?: Status;
+}

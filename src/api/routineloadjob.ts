@@ -1,12 +1,6 @@
 // RoutineLoadJob: the user contract for one StarRocks Routine Load job. Field names follow StarRocks' property
 // names in camelCase with units spelled out; defaults and bounds are StarRocks' own (reference §4.2, §4.3).
-import {
-  type API_GROUP_VERSION,
-  conditionsSchema,
-  credentialsSecretRef,
-  type ObjectMeta,
-  secretKeySelector,
-} from './common.ts';
+import { type CustomResource, conditionsSchema, credentialsSecretRef, secretKeySelector } from './common.ts';
 import { type Static, s } from './schema.ts';
 
 export const JOB_NAME_PATTERN = '^[a-zA-Z][a-zA-Z0-9_]{0,63}$';
@@ -768,13 +762,7 @@ export type KafkaSpec = Static<typeof kafkaSchema>;
 export type ConcurrencySpec = Static<typeof concurrencySchema>;
 export type AutoResumeSpec = Static<typeof autoResumeSchema>;
 
-export interface RoutineLoadJob {
-  apiVersion: typeof API_GROUP_VERSION;
-  kind: 'RoutineLoadJob';
-  metadata: ObjectMeta;
-  spec: RoutineLoadJobSpec;
-  status?: RoutineLoadJobStatus;
-}
+export type RoutineLoadJob = CustomResource<'RoutineLoadJob', RoutineLoadJobSpec, RoutineLoadJobStatus>;
 
 /** The StarRocks job name for a resource: spec.jobName, else metadata.name made valid. */
 export function jobNameOf(job: { metadata: { name: string }; spec: { jobName?: string } }): string {

@@ -1,11 +1,5 @@
 // StarRocksConnection: how the operator reaches one StarRocks cluster's frontends.
-import {
-  type API_GROUP_VERSION,
-  conditionsSchema,
-  credentialsSecretRef,
-  type ObjectMeta,
-  secretKeySelector,
-} from './common.ts';
+import { type CustomResource, conditionsSchema, credentialsSecretRef, secretKeySelector } from './common.ts';
 import { type Static, s } from './schema.ts';
 
 export const starRocksConnectionSpecSchema = s.object(
@@ -56,10 +50,8 @@ export const starRocksConnectionStatusSchema = s.object(
 export type StarRocksConnectionSpec = Static<typeof starRocksConnectionSpecSchema>;
 export type StarRocksConnectionStatus = Static<typeof starRocksConnectionStatusSchema>;
 
-export interface StarRocksConnection {
-  apiVersion: typeof API_GROUP_VERSION;
-  kind: 'StarRocksConnection';
-  metadata: ObjectMeta;
-  spec: StarRocksConnectionSpec;
-  status?: StarRocksConnectionStatus;
-}
+export type StarRocksConnection = CustomResource<
+  'StarRocksConnection',
+  StarRocksConnectionSpec,
+  StarRocksConnectionStatus
+>;

@@ -574,88 +574,115 @@ export function checkAvroAgainstTable(input: CompatInput): CompatResult {
 
   names.forEach((name, i) => {
     const column = byName.get(name.toLowerCase());
-    const notNull = column !== undefined && !column.nullable;
-    const at = column ? { column: column.name } : {};
-
     // Find the Avro type that feeds this source column.
-    let label: string;
-    let resolved: Extract<Resolved, { ok: true }>;
-    if (paths !== undefined) {
-      const path = paths[i];
-      if (path === undefined) {
-        if (notNull) problems.push({ field: name, ...at, message: `column ${name} NOT NULL has no jsonpath` });
-        return;
-      }
-      label = pathLabel(path);
-      const r = resolvePath(root, path);
-      if (!r.ok) {
-        problems.push({ field: label, ...at, message: r.message });
-        return;
-      }
-      resolved = r;
-    } else {
-      label = name;
-      const field = record?.fields.find((f) => f.name === name);
-      if (!field) {
-        const other = record?.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
-        if (other) {
-          problems.push({
-            field: other.name,
-            ...at,
-            message: `field "${other.name}" does not match ${column ? 'column' : 'source column'} ${name}: Avro field names are matched case-sensitively, so ${name} would always be NULL`,
-          });
-        } else if (notNull) {
-          problems.push({ field: name, ...at, message: `column ${column.name} NOT NULL has no field in the schema` });
-        }
-        return;
-      }
-      resolved = { ok: true, node: field.type, nullable: false };
-    }
-
+    const source =
+      paths !== undefined
+        ? sourceByPath(root, paths[i], name, column, problems)
+        : sourceByField(record, name, column, problems);
     // A placeholder (a COLUMNS name that is no table column) is read as text for expressions: anything goes.
-    if (!column) return;
-
-    const s = strip(resolved.node);
-    const colText = column.type.toUpperCase();
-    if (s.branches.length === 0) {
-      if (notNull) {
-        problems.push({
-          field: label,
-          ...at,
-          message: `field "${label}" is always null but column ${column.name} is NOT NULL`,
-        });
-      }
-      return;
-    }
-    if (notNull && (s.nullable || resolved.nullable)) {
-      const why = s.nullable
-        ? 'is nullable (union with null)'
-        : `can be null (${resolved.nullableVia} is a union with null)`;
-      problems.push({ field: label, ...at, message: `field "${label}" ${why} but column ${column.name} is NOT NULL` });
-    }
-
-    const colType = parseColumnType(column.type);
-    const several = s.branches.length > 1;
-    for (const branch of s.branches) {
-      const v = loadable(branch, colType, colText);
-      const subject = several
-        ? `field "${label}" (${describe(resolved.node)}): branch ${describe(branch)}`
-        : `field "${label}" (${describe(branch)})`;
-      if (!v.ok) {
-        problems.push({
-          field: label,
-          ...at,
-          message: `${subject} cannot load into column ${column.name} ${colText}${v.reason ? `: ${v.reason}` : ''}`,
-        });
-      } else if (v.warning) {
-        warnings.push({
-          field: label,
-          ...at,
-          message: `${subject} into column ${column.name} ${colText}: ${v.warning}`,
-        });
-      }
-    }
+    if (source && column) checkColumn(source.label, source.resolved, column, problems, warnings);
   });
 
   return done();
+}
+
+type Found = Extract<Resolved, { ok: true }>;
+const columnAt = (column: TableColumn | undefined) => (column ? { column: column.name } : {});
+
+/** The Avro type a jsonpath feeds into a source column; undefined (with the problem recorded) when there is none. */
+function sourceByPath(
+  root: AvroNode,
+  path: string | undefined,
+  name: string,
+  column: TableColumn | undefined,
+  problems: SchemaProblem[],
+): { label: string; resolved: Found } | undefined {
+  const notNull = column !== undefined && !column.nullable;
+  if (path === undefined) {
+    if (notNull)
+      problems.push({ field: name, ...columnAt(column), message: `column ${name} NOT NULL has no jsonpath` });
+    return undefined;
+  }
+  const label = pathLabel(path);
+  const r = resolvePath(root, path);
+  if (!r.ok) {
+    problems.push({ field: label, ...columnAt(column), message: r.message });
+    return undefined;
+  }
+  return { label, resolved: r };
+}
+
+/** The field of the top-level record that feeds a source column, matched by name (case-sensitively, as the BE does). */
+function sourceByField(
+  record: Extract<AvroNode, { type: 'record' }> | undefined,
+  name: string,
+  column: TableColumn | undefined,
+  problems: SchemaProblem[],
+): { label: string; resolved: Found } | undefined {
+  const at = columnAt(column);
+  const field = record?.fields.find((f) => f.name === name);
+  if (field) return { label: name, resolved: { ok: true, node: field.type, nullable: false } };
+  const other = record?.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+  if (other) {
+    problems.push({
+      field: other.name,
+      ...at,
+      message: `field "${other.name}" does not match ${column ? 'column' : 'source column'} ${name}: Avro field names are matched case-sensitively, so ${name} would always be NULL`,
+    });
+  } else if (column !== undefined && !column.nullable) {
+    problems.push({ field: name, ...at, message: `column ${column.name} NOT NULL has no field in the schema` });
+  }
+  return undefined;
+}
+
+/** Whether every value the Avro type can hold loads into the column: nulls, then each branch of a union. */
+function checkColumn(
+  label: string,
+  resolved: Found,
+  column: TableColumn,
+  problems: SchemaProblem[],
+  warnings: SchemaProblem[],
+): void {
+  const notNull = !column.nullable;
+  const at = columnAt(column);
+  const s = strip(resolved.node);
+  const colText = column.type.toUpperCase();
+  if (s.branches.length === 0) {
+    if (notNull) {
+      problems.push({
+        field: label,
+        ...at,
+        message: `field "${label}" is always null but column ${column.name} is NOT NULL`,
+      });
+    }
+    return;
+  }
+  if (notNull && (s.nullable || resolved.nullable)) {
+    const why = s.nullable
+      ? 'is nullable (union with null)'
+      : `can be null (${resolved.nullableVia} is a union with null)`;
+    problems.push({ field: label, ...at, message: `field "${label}" ${why} but column ${column.name} is NOT NULL` });
+  }
+
+  const colType = parseColumnType(column.type);
+  const several = s.branches.length > 1;
+  for (const branch of s.branches) {
+    const v = loadable(branch, colType, colText);
+    const subject = several
+      ? `field "${label}" (${describe(resolved.node)}): branch ${describe(branch)}`
+      : `field "${label}" (${describe(branch)})`;
+    if (!v.ok) {
+      problems.push({
+        field: label,
+        ...at,
+        message: `${subject} cannot load into column ${column.name} ${colText}${v.reason ? `: ${v.reason}` : ''}`,
+      });
+    } else if (v.warning) {
+      warnings.push({
+        field: label,
+        ...at,
+        message: `${subject} into column ${column.name} ${colText}: ${v.warning}`,
+      });
+    }
+  }
 }

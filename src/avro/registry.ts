@@ -2,7 +2,7 @@
 // the latest schema of a subject and schemas by id, which is all the operator needs to check a job's Avro schema
 // against its table. Errors are RegistryError with a kind the caller can act on, and a message that names the
 // registry by a credential-free URL and never contains the password.
-import { redact } from '../starrocks/errors.ts';
+import { redact } from '../observability/redact.ts';
 
 export interface RegistryAuth {
   username: string;

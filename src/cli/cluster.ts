@@ -2,11 +2,13 @@
 // RoutineLoadJobs, their StarRocksConnections and exactly the Secrets they reference, with the caller's kubeconfig
 // (KUBECONFIG, --kubeconfig, --context) and so the caller's RBAC. Secret values stay in memory: statements print
 // redacted, errors name a Secret and key, never a value.
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION } from '../api/common.ts';
 import type { RoutineLoadJob } from '../api/routineloadjob.ts';
 import type { StarRocksConnection } from '../api/starrocksconnection.ts';
+import { kubeconfigFiles } from '../controller/config.ts';
 import { ConnectionManager } from '../controller/connections.ts';
+import { loadKubeConfig } from '../controller/kubeconfig.ts';
 import { resolveDesired, type SecretLookup } from '../reconcile/desired.ts';
 import type { StarRocksClient } from '../starrocks/client.ts';
 import { ManifestError } from './manifest.ts';
@@ -28,9 +30,7 @@ export interface ClusterJobs {
 const code = (e: unknown) => (e as { code?: number }).code;
 
 function kubeConfig(src: ClusterSource): KubeConfig {
-  const kc = new KubeConfig();
-  if (src.kubeconfig) kc.loadFromFile(src.kubeconfig);
-  else kc.loadFromDefault();
+  const kc = loadKubeConfig(kubeconfigFiles(src.kubeconfig, process.env.KUBECONFIG));
   if (src.context) kc.setCurrentContext(src.context);
   return kc;
 }

@@ -2,6 +2,7 @@
 // Command-line entry point of routine-load-operator.
 import { parseArgs } from 'node:util';
 import { ConfigError, parseOperatorConfig, RUN_HELP } from '../controller/config.ts';
+import { errorText } from '../observability/text.ts';
 import { VERSION } from '../version.ts';
 import type { ClusterSource } from './cluster.ts';
 import { ManifestError } from './manifest.ts';
@@ -27,7 +28,8 @@ Options:
   -f, --filename <file>   manifest with RoutineLoadJob documents ("-" reads stdin); Secrets in the same file
                           resolve secret references, otherwise secret values print as ******
   -n, --namespace <ns>    (cluster) namespace of the jobs; default: the kubeconfig context's, else default
-      --kubeconfig <file> (cluster) kubeconfig; default: KUBECONFIG or ~/.kube/config
+      --kubeconfig <file> (cluster) the kubeconfig file to use (only it); default: the files KUBECONFIG lists
+                          (separated by ':', merged as kubectl merges them), else ~/.kube/config
       --context <name>    (cluster) kubeconfig context
       --fe <url>          (plan) mysql://user@host:port, repeat for several FEs (tried in order); from the
                           cluster it overrides the connection's FEs. The password comes from STARROCKS_PASSWORD
@@ -197,7 +199,7 @@ if (import.meta.main) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`error: ${errorText(e)}\n`);
       process.exitCode = 2;
     },
   );

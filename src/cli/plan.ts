@@ -3,6 +3,7 @@
 // changing nothing. Exit 0 = no changes, 1 = changes planned, 2 = error (like kubectl diff).
 
 import { jobNameOf, type RoutineLoadJob } from '../api/routineloadjob.ts';
+import { errorText } from '../observability/text.ts';
 import { resolveDesired, type SecretLookup } from '../reconcile/desired.ts';
 import { FINALIZER, type Plan } from '../reconcile/plan.ts';
 import { planSequence } from '../reconcile/sequence.ts';
@@ -93,7 +94,7 @@ export async function planCommand(
     return changes ? 1 : 0;
   } catch (e) {
     if (e instanceof ManifestError) throw e;
-    err.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    err.write(`error: ${errorText(e)}\n`);
     return 2;
   } finally {
     await feClient?.close();

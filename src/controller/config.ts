@@ -1,5 +1,6 @@
 // Operator configuration from flags, with environment variables as fallbacks (the Helm chart sets those).
 import { hostname } from 'node:os';
+import { delimiter } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Level } from '../observability/log.ts';
 
@@ -22,7 +23,8 @@ export interface OperatorConfig {
   healthPort: number;
   healthHost: string;
   logLevel: Level;
-  kubeconfig?: string;
+  /** Kubeconfig files, merged as kubectl merges them; undefined = ~/.kube/config, else in-cluster. */
+  kubeconfig?: string[];
 }
 
 export const RUN_HELP = `routine-load-operator run [options]
@@ -50,7 +52,9 @@ Options (environment variable in brackets):
   --health-port <n>         /healthz, /readyz and /metrics, default 8081 [HEALTH_PORT]
   --health-host <addr>      default 0.0.0.0 [HEALTH_HOST]
   --log-level <level>       fatal, error, warn, info, debug, trace; default info [LOG_LEVEL]
-  --kubeconfig <file>       default: in-cluster, else $KUBECONFIG [KUBECONFIG]`;
+  --kubeconfig <file>       the kubeconfig file to use (only it); default: the files KUBECONFIG lists (separated
+                            by ':', merged as kubectl merges them), else ~/.kube/config, else in-cluster
+                            [KUBECONFIG]`;
 
 export class ConfigError extends Error {}
 
@@ -125,7 +129,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv = pro
     healthHost: pick('health-host', 'HEALTH_HOST') ?? '0.0.0.0',
     logLevel: logLevel as Level,
     ...(pick('selector', 'LABEL_SELECTOR') ? { selector: pick('selector', 'LABEL_SELECTOR') as string } : {}),
-    ...(pick('kubeconfig', 'KUBECONFIG') ? { kubeconfig: pick('kubeconfig', 'KUBECONFIG') as string } : {}),
+    ...withKubeconfig(kubeconfigFiles(values.kubeconfig, env.KUBECONFIG)),
   };
   if (cfg.selector && !cfg.leaderElect) {
     // Shards know each other through their leases: a shard without one would look gone and lose its jobs.
@@ -139,6 +143,22 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv = pro
   }
   return cfg;
 }
+
+/**
+ * The kubeconfig files to read, as kubectl picks them: the flag's one file (never split, never merged), else the
+ * list in KUBECONFIG (path.delimiter: ':', ';' on Windows; empty entries ignored); undefined = neither.
+ */
+export function kubeconfigFiles(
+  flag: string | undefined,
+  env: string | undefined,
+  sep = delimiter,
+): string[] | undefined {
+  if (flag) return [flag];
+  const files = (env ?? '').split(sep).filter((f) => f !== '');
+  return files.length > 0 ? files : undefined;
+}
+
+const withKubeconfig = (files: string[] | undefined) => (files ? { kubeconfig: files } : {});
 
 /** One Lease per shard: the selector, made a valid object name, appended to the default name. */
 export function defaultLeaseName(selector: string | undefined): string {

@@ -1,7 +1,8 @@
 // One StarRocks client per StarRocksConnection, rebuilt when its spec or credentials change and closed when the
 // connection goes away. Credentials are read from the Secret cache and never leave this module but in the client.
 import type { StarRocksConnection } from '../api/starrocksconnection.ts';
-import { type ClientLogger, createStarRocksClient, type StarRocksClient } from '../starrocks/client.ts';
+import type { WarnLogger } from '../observability/logger.ts';
+import { createStarRocksClient, type StarRocksClient } from '../starrocks/client.ts';
 
 export interface SecretReader {
   /** A key of a Secret in `namespace`, decoded; undefined when missing. */
@@ -24,10 +25,10 @@ interface Entry {
 export class ConnectionManager {
   readonly #clients = new Map<string, Entry>();
   readonly #secrets: SecretReader;
-  readonly #logger: ClientLogger | undefined;
+  readonly #logger: WarnLogger | undefined;
   readonly #poolSize: number;
 
-  constructor(secrets: SecretReader, opts: { logger?: ClientLogger; poolSize?: number } = {}) {
+  constructor(secrets: SecretReader, opts: { logger?: WarnLogger; poolSize?: number } = {}) {
     this.#secrets = secrets;
     this.#logger = opts.logger;
     this.#poolSize = opts.poolSize ?? 4;

@@ -1,7 +1,7 @@
 // The running operator: informers for RoutineLoadJobs, StarRocksConnections and Secrets feed a deduplicating
 // work queue; a resync re-reads StarRocks periodically (one SHOW per database per period); leader election
 // makes one replica act; health and metrics are served by every replica.
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import {
   createMultiNamespaceInformer,
   createRuntimeMetrics,
@@ -21,6 +21,7 @@ import type { StarRocksConnection, StarRocksConnectionStatus } from '../api/star
 import { KafkaFactsReader } from '../kafka/facts.ts';
 import { type AppLogger, createLogger } from '../observability/log.ts';
 import { RepeatLog, repeatLimited } from '../observability/repeats.ts';
+import { errorText } from '../observability/text.ts';
 import { connectionConditions } from '../reconcile/conditions.ts';
 import { classifyError } from '../starrocks/errors.ts';
 import type { OperatorConfig } from './config.ts';
@@ -28,6 +29,7 @@ import { ConnectionManager, ConnectionProblem, type SecretReader } from './conne
 import { JobFactsGatherer } from './job-facts.ts';
 import { KubeWriter } from './kube.ts';
 import { shareApiserverConnections } from './kube-pool.ts';
+import { loadKubeConfig } from './kubeconfig.ts';
 import { operatorMetrics } from './metrics.ts';
 import { Observer } from './observer.ts';
 import { Reconciler } from './reconciler.ts';
@@ -54,7 +56,7 @@ export async function startOperator(
   opts: { kc?: KubeConfig; logger?: AppLogger } = {},
 ): Promise<Operator> {
   const logger = opts.logger ?? createLogger(cfg.logLevel);
-  const kc = opts.kc ?? loadKubeConfig(cfg);
+  const kc = opts.kc ?? loadKubeConfig(cfg.kubeconfig);
   // Before any client is built: every request of every client then shares one bounded keep-alive pool.
   const apiserverPool = shareApiserverConnections(kc, { maxConnections: cfg.kubeMaxConnections });
   const metrics = createRuntimeMetrics({ defaultMetrics: true });
@@ -309,13 +311,6 @@ export async function startOperator(
   };
 }
 
-function loadKubeConfig(cfg: OperatorConfig): KubeConfig {
-  const kc = new KubeConfig();
-  if (cfg.kubeconfig) kc.loadFromFile(cfg.kubeconfig);
-  else kc.loadFromDefault();
-  return kc;
-}
-
 /** StarRocksConnection status: can we reach it, which version, how many backends. */
 async function updateConnectionStatus(
   key: string,
@@ -362,7 +357,7 @@ async function updateConnectionStatus(
         : classifyError(e).kind === 'access-denied'
           ? 'AccessDenied'
           : 'Unreachable';
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorText(e);
     const v = warnings.failure(key, `${reason}:${message}`);
     if (v) logger.warn({ namespace: ns, name, reason, suppressed: v.suppressed }, message);
     next = {

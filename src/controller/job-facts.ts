@@ -8,6 +8,8 @@ import { decodeConfluentMessage, schemaIdOf } from '../avro/decode.ts';
 import { SchemaRegistryClient } from '../avro/registry.ts';
 import type { KafkaSource } from '../kafka/config.ts';
 import { type KafkaFactsReader, readMessages } from '../kafka/facts.ts';
+import { redact } from '../observability/redact.ts';
+import { errorText } from '../observability/text.ts';
 import type { TopicView } from '../reconcile/analysis.ts';
 import { wantsErrorLog } from '../reconcile/analysis.ts';
 import type { DesiredJob } from '../reconcile/desired.ts';
@@ -19,7 +21,7 @@ import {
   wantsTasks,
 } from '../reconcile/troubleshooting.ts';
 import type { StarRocksClient } from '../starrocks/client.ts';
-import { classifyError, redact } from '../starrocks/errors.ts';
+import { classifyError } from '../starrocks/errors.ts';
 import { nextOffset, type ObservedJob, type RoutineLoadTask } from '../starrocks/observed.ts';
 import { quoteQualified } from '../starrocks/quote.ts';
 
@@ -202,11 +204,7 @@ export class JobFactsGatherer {
   }
 
   async #topic(d: DesiredJob, fresh = false): Promise<TopicView | undefined> {
-    const source: KafkaSource = {
-      brokers: d.kafka.brokers,
-      properties: d.kafka.properties,
-      secretProperties: d.kafka.secretProperties,
-    };
+    const source = kafkaSourceOf(d);
     if (fresh) (this.#kafka as KafkaFactsReader).invalidate(source, d.kafka.topic);
     const read = (this.#kafka as KafkaFactsReader).topic(source, d.kafka.topic);
     const f = await Promise.race([
@@ -264,11 +262,7 @@ async function decodeRecent(d: DesiredJob, o: ObservedJob): Promise<string[]> {
     url,
     ...(d.kafka.schemaRegistryCredentials ? { auth: d.kafka.schemaRegistryCredentials } : {}),
   });
-  const source: KafkaSource = {
-    brokers: d.kafka.brokers,
-    properties: d.kafka.properties,
-    secretProperties: d.kafka.secretProperties,
-  };
+  const source = kafkaSourceOf(d);
   const failures: string[] = [];
   const partitions = Object.entries(o.progress).slice(0, DECODE_PARTITIONS);
   for (const [p, prog] of partitions) {
@@ -358,7 +352,12 @@ async function checkSchema(d: DesiredJob, table: ReturnType<typeof describe>): P
       ...(result.warnings.length ? { warnings: result.warnings } : {}),
     };
   } catch (e) {
-    const message = redact(e instanceof Error ? e.message : String(e), secrets);
+    const message = redact(errorText(e), secrets);
     return { compatible: false, subject, problems: [], error: `cannot check the schema: ${message}` };
   }
+}
+
+/** The Kafka connection settings of a job (not its topic, registry or credentials for the registry). */
+function kafkaSourceOf(d: DesiredJob): KafkaSource {
+  return { brokers: d.kafka.brokers, properties: d.kafka.properties, secretProperties: d.kafka.secretProperties };
 }

@@ -5,7 +5,10 @@ import type { Condition } from '../api/common.ts';
 import type { RoutineLoadJob, RoutineLoadJobStatus } from '../api/routineloadjob.ts';
 import { jobNameOf } from '../api/routineloadjob.ts';
 import type { StarRocksConnection } from '../api/starrocksconnection.ts';
+import type { Logger } from '../observability/logger.ts';
+import { redact } from '../observability/redact.ts';
 import { RepeatLog } from '../observability/repeats.ts';
+import { errorText, truncate } from '../observability/text.ts';
 import { withJobConditions } from '../reconcile/conditions.ts';
 import { resolveDesired } from '../reconcile/desired.ts';
 import { type Claimant, claimantOf } from '../reconcile/ownership.ts';
@@ -20,7 +23,7 @@ import {
 } from '../reconcile/plan.ts';
 import { troubleshooting } from '../reconcile/troubleshooting.ts';
 import type { StarRocksClient } from '../starrocks/client.ts';
-import { classifyError, redact, StarRocksError } from '../starrocks/errors.ts';
+import { classifyError } from '../starrocks/errors.ts';
 import { selectJob } from '../starrocks/facts.ts';
 import type { ObservedJob } from '../starrocks/observed.ts';
 import type { ConnectionManager, SecretReader } from './connections.ts';
@@ -29,13 +32,6 @@ import { failpoint } from './failpoints.ts';
 import type { JobFacts, JobFactsGatherer } from './job-facts.ts';
 import type { KubeWriter } from './kube.ts';
 import type { Observer } from './observer.ts';
-
-export interface Logger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-  debug(obj: object, msg: string): void;
-}
 
 export interface EventSink {
   record(involved: RoutineLoadJob, type: 'Normal' | 'Warning', reason: string, message: string): void;
@@ -503,14 +499,4 @@ export function setConditions(
     else out.push(c);
   }
   return out;
-}
-
-function errorText(e: unknown): string {
-  // StarRocksError messages are already redacted by the client; anything else is a plain error of ours.
-  if (e instanceof StarRocksError) return e.message;
-  return e instanceof Error ? e.message : String(e);
-}
-
-function truncate(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
 }

@@ -5,8 +5,9 @@
 // brokers fail. One connected kafkajs admin per cluster and credentials is reused across topics and reads.
 import { randomBytes } from 'node:crypto';
 import kafkajs from 'kafkajs';
-import { redact } from '../starrocks/errors.ts';
-import { type KafkaLogSink, type KafkaSource, kafkaClientConfig } from './config.ts';
+import type { DebugLogger } from '../observability/logger.ts';
+import { redact } from '../observability/redact.ts';
+import { type KafkaClientOptions, type KafkaSource, kafkaClientConfig } from './config.ts';
 
 export type KafkaErrorKind = 'unreachable' | 'authentication' | 'authorization' | 'config' | 'other';
 
@@ -34,12 +35,24 @@ export interface KafkaFactsReaderOptions {
   /** Admins unused for this long are disconnected (default 3 min). */
   idleMs?: number;
   clientId?: string;
-  logger?: KafkaLogSink;
+  logger?: DebugLogger;
 }
 
 export const DEFAULT_READ_TIMEOUT_MS = 5_000;
 const DEFAULT_IDLE_MS = 3 * 60_000;
 const DEFAULT_CLIENT_ID = 'routine-load-operator';
+
+/** The kafkajs client options of a reader's or a read's options (the operator's client id by default). */
+function clientOptions(
+  opts: Pick<KafkaClientOptions, 'connectionTimeoutMs' | 'requestTimeoutMs' | 'logger'> & { clientId?: string },
+): KafkaClientOptions {
+  return {
+    clientId: opts.clientId ?? DEFAULT_CLIENT_ID,
+    ...(opts.connectionTimeoutMs !== undefined ? { connectionTimeoutMs: opts.connectionTimeoutMs } : {}),
+    ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
+    ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+  };
+}
 /** How long a retired admin may keep a hung request before it is disconnected anyway. */
 const RETIRE_GRACE_MS = 30_000;
 const CLOSE_WAIT_MS = 1_000;
@@ -241,12 +254,7 @@ export class KafkaFactsReader {
   readonly #now: () => number;
   readonly #readTimeoutMs: number;
   readonly #idleMs: number;
-  readonly #clientOpts: {
-    clientId: string;
-    connectionTimeoutMs?: number;
-    requestTimeoutMs?: number;
-    logger?: KafkaLogSink;
-  };
+  readonly #clientOpts: KafkaClientOptions;
   readonly #cache = new Map<string, Cached>();
   readonly #clients = new Map<string, ClusterClient>();
   /** Every admin not yet disconnected, retired ones with reads still running included. */
@@ -259,12 +267,7 @@ export class KafkaFactsReader {
     this.#now = opts.now ?? Date.now;
     this.#readTimeoutMs = opts.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     this.#idleMs = opts.idleMs ?? DEFAULT_IDLE_MS;
-    this.#clientOpts = {
-      clientId: opts.clientId ?? DEFAULT_CLIENT_ID,
-      ...(opts.connectionTimeoutMs !== undefined ? { connectionTimeoutMs: opts.connectionTimeoutMs } : {}),
-      ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
-      ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
-    };
+    this.#clientOpts = clientOptions(opts);
   }
 
   /** The topic's facts, at most `maxAgeMs` old. Never rejects: failures are facts. */
@@ -505,7 +508,7 @@ export interface ReadMessagesOptions {
   clientId?: string;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
-  logger?: KafkaLogSink;
+  logger?: DebugLogger;
 }
 
 export interface KafkaMessage {
@@ -537,12 +540,7 @@ export async function readMessages(
   opts: ReadMessagesOptions = {},
 ): Promise<KafkaMessage[]> {
   const ctx = { brokers: source.brokers, topic, protocol: protocolOf(source), secrets: secretsOf(source) };
-  const cfg = kafkaClientConfig(source, {
-    clientId: opts.clientId ?? DEFAULT_CLIENT_ID,
-    ...(opts.connectionTimeoutMs !== undefined ? { connectionTimeoutMs: opts.connectionTimeoutMs } : {}),
-    ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
-    ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
-  });
+  const cfg = kafkaClientConfig(source, clientOptions(opts));
   if (!cfg.ok) throw new KafkaReadError('config', cfg.message);
   if (!/^\d+$/.test(offset))
     throw new KafkaReadError('config', `offset ${JSON.stringify(offset)} is not an integer >= 0`);

@@ -1,6 +1,7 @@
 // Structured logs (pino, JSON on stdout). The code never puts secrets into log objects; the redaction list is a
 // second line of defence for fields that could carry one by mistake.
 import { pino } from 'pino';
+import { MASK } from './redact.ts';
 
 export const REDACT_PATHS = [
   'password',
@@ -23,7 +24,7 @@ export function createLogger(level: Level = 'info', destination?: NodeJS.Writabl
     {
       level,
       base: { component: 'routine-load-operator' },
-      redact: { paths: REDACT_PATHS, censor: '******' },
+      redact: { paths: REDACT_PATHS, censor: MASK },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },

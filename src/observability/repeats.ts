@@ -2,6 +2,7 @@
 // failing or fails differently, then one line per backoff step (after 30 s, 1 min, 2 min, ... at most every 10 min)
 // carrying the number of identical lines held back, and one line when it works again. Without it every job wrote
 // one warning per resync and per retry: ~2,100 lines in 7.5 minutes for 3 jobs against one unreachable FE.
+import type { WarnLogger } from './logger.ts';
 
 export interface RepeatOptions {
   /** Gap before the first repeat line; each further step doubles it. */
@@ -77,10 +78,6 @@ export class RepeatLog {
   get size(): number {
     return this.#failing.size;
   }
-}
-
-interface WarnLogger {
-  warn(obj: object, msg: string): void;
 }
 
 /**

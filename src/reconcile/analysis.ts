@@ -1,6 +1,7 @@
 // Why did StarRocks stop a job, and is the cause gone? Pure: the reason code and text (every generation in the
 // reference), OtherMsg, a sample of the error log, Kafka facts and backend counts in; a class with evidence out.
 // The healing policy (heal.ts) decides what to do with it.
+import { truncate } from '../observability/text.ts';
 import { type ErrorReason, nextOffset, type ObservedJob, ReasonCode } from '../starrocks/observed.ts';
 
 export type PauseClass = 'transient' | 'offset-out-of-range' | 'data-quality' | 'configuration' | 'cancelled';
@@ -369,8 +370,4 @@ export function partitionsNamedIn(text: string): number[] {
   const out = new Set<number>();
   for (const m of text.matchAll(/partition:?\s+(\d+)/gi)) out.add(Number(m[1]));
   return [...out].sort((a, b) => a - b);
-}
-
-function truncate(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
 }

@@ -11,6 +11,7 @@ import {
   validOffset,
 } from '../api/routineloadjob.ts';
 import { applyDefaults, checkSchema, toOpenAPI } from '../api/schema.ts';
+import { errorText } from '../observability/text.ts';
 import {
   type ColumnMapping,
   type Expr,
@@ -20,6 +21,7 @@ import {
   renderColumnMapping,
   renderSql,
 } from '../starrocks/expr.ts';
+import type { JobDefinition } from '../starrocks/job.ts';
 import { JOB_PROPERTIES, propertyText } from '../starrocks/properties.ts';
 
 export interface SecretValue {
@@ -31,41 +33,8 @@ export interface SecretValue {
 /** Looks up one key of a Secret in the job's namespace; undefined when the Secret or key does not exist. */
 export type SecretLookup = (name: string, key: string) => SecretValue | undefined;
 
-export interface DesiredJob {
-  database: string;
-  table: string;
-  name: string;
-  format: 'csv' | 'json' | 'avro';
-  load: {
-    columnSeparator?: string;
-    rowDelimiter?: string;
-    columns?: ColumnMapping[];
-    where?: Expr;
-    partitions?: string[];
-    temporaryPartitions: boolean;
-  };
-  /** PROPERTIES (...) except desired_concurrent_number, as [name, text], in a stable order. */
-  properties: Array<[string, string]>;
-  /** desired_concurrent_number when the spec fixes it (automatic mode is decided by the planner). */
-  fixedConcurrency?: number;
-  kafka: {
-    brokers: string[];
-    topic: string;
-    partitions?: number[];
-    offsets?: string[];
-    /** property.* entries (without the prefix) with plain values. */
-    properties: Array<[string, string]>;
-    /** property.* entries whose values come from Secrets. */
-    secretProperties: Array<[string, string]>;
-    /** confluent.schema.registry.url without credentials. */
-    schemaRegistryUrl?: string;
-    schemaRegistryCredentials?: { username: string; password: string };
-  };
-  /** Every secret value in the job: masked wherever SQL or errors are shown. */
-  secrets: string[];
-  /** Identity of the Secret values in use (names and revisions, never values). */
-  secretRevisions: string;
-}
+/** The job the operator wants StarRocks to run: the definition the SQL renderer consumes. */
+export type DesiredJob = JobDefinition;
 
 export interface SpecProblem {
   field: string;
@@ -136,24 +105,78 @@ function nulFields(v: unknown, path: string): string[] {
 function expressionProblem(e: unknown): string {
   if (e instanceof ExpressionError) return e.message;
   if (e instanceof RangeError) return 'expression nested too deeply';
-  return `cannot read the expression: ${e instanceof Error ? e.message : String(e)}`;
+  return `cannot read the expression: ${errorText(e)}`;
 }
+
+type Spec = RoutineLoadJob['spec'];
+type Load = NonNullable<Spec['load']>;
+type Format = NonNullable<Load['format']>;
+/** Records a problem with the field it concerns. */
+type Report = (field: string, message: string) => void;
 
 export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, secrets: SecretLookup): ResolveResult {
   const problems: SpecProblem[] = [];
-  const problem = (field: string, message: string) => problems.push({ field, message });
+  const problem: Report = (field, message) => problems.push({ field, message });
 
   // Defaults first (as the apiserver applies them), then the schema, then the rules CEL expresses.
-  const spec = applyDefaults(specOpenAPI, job.spec) as RoutineLoadJob['spec'];
+  const spec = applyDefaults(specOpenAPI, job.spec) as Spec;
   for (const i of checkSchema(specOpenAPI, spec)) problem(i.path, i.message);
   for (const f of nulFields(spec, 'spec')) problem(f, 'contains a NUL character, which StarRocks cannot take');
   if (problems.length > 0) return { ok: false, problems };
 
   const load = spec.load ?? {};
   const format = load.format ?? 'csv';
-  const props = spec.properties ?? {};
-  const kafka = spec.kafka;
+  checkLoadOptions(load, format, spec.kafka, problem);
+  const { columns, where } = readExpressions(load, problem);
+  checkJsonPaths(load, problem);
+  checkProperties(spec.properties ?? {}, problem);
+  checkKafka(spec.kafka, problem);
+  const conc = spec.concurrency;
+  if (conc?.min !== undefined && conc.max !== undefined && conc.min > conc.max) {
+    problem('spec.concurrency.min', 'must be <= spec.concurrency.max');
+  }
+  const resolved = resolveSecrets(spec.kafka, secrets, problem);
+  if (problems.length > 0) return { ok: false, problems };
 
+  const kafka = spec.kafka;
+  const reg = kafka.schemaRegistry;
+  return {
+    ok: true,
+    desired: {
+      database: spec.database,
+      table: spec.table,
+      name: jobNameOf({ metadata: job.metadata, spec }),
+      format,
+      load: {
+        ...(load.columnSeparator !== undefined ? { columnSeparator: load.columnSeparator } : {}),
+        ...(load.rowDelimiter !== undefined ? { rowDelimiter: load.rowDelimiter } : {}),
+        ...(load.columns ? { columns } : {}),
+        ...(where ? { where } : {}),
+        ...(load.partitions ? { partitions: load.partitions } : {}),
+        temporaryPartitions: load.temporaryPartitions ?? false,
+      },
+      properties: jobProperties(load, format, spec.properties ?? {}),
+      ...(conc?.desired !== undefined ? { fixedConcurrency: conc.desired } : {}),
+      kafka: {
+        brokers: kafka.brokers,
+        topic: kafka.topic,
+        ...(kafka.partitions ? { partitions: kafka.partitions } : {}),
+        ...(kafka.offsets ? { offsets: kafka.offsets.map(offsetText) } : {}),
+        properties: kafkaProperties(kafka),
+        secretProperties: resolved.secretProperties,
+        ...(reg ? { schemaRegistryUrl: reg.url } : {}),
+        ...(resolved.schemaRegistryCredentials
+          ? { schemaRegistryCredentials: resolved.schemaRegistryCredentials }
+          : {}),
+      },
+      secrets: resolved.values.filter((v) => v.length > 0),
+      secretRevisions: resolved.revisions.sort().join(','),
+    },
+  };
+}
+
+/** Load options that do not apply to the format, a format without what it needs, and the size of separators. */
+function checkLoadOptions(load: Load, format: Format, kafka: Spec['kafka'], problem: Report): void {
   if (format !== 'csv') {
     for (const f of ['columnSeparator', 'rowDelimiter', 'enclose', 'escape', 'trimSpace'] as const) {
       if (load[f] !== undefined) problem(`spec.load.${f}`, `applies to format csv only (format is ${format})`);
@@ -175,7 +198,10 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
     const v = load[f];
     if (v !== undefined && utf8Length(v) !== 1) problem(`spec.load.${f}`, 'must be a single one-byte character');
   }
+}
 
+/** COLUMNS and WHERE parsed (and rendered once, so what cannot be rendered fails here); a column listed twice. */
+function readExpressions(load: Load, problem: Report): { columns: ColumnMapping[]; where: Expr | undefined } {
   const columns: ColumnMapping[] = [];
   (load.columns ?? []).forEach((text, i) => {
     try {
@@ -202,6 +228,10 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
       problem('spec.load.where', expressionProblem(e));
     }
   }
+  return { columns, where };
+}
+
+function checkJsonPaths(load: Load, problem: Report): void {
   load.jsonPaths?.forEach((p, i) => {
     if (!p.startsWith('$'))
       problem(`spec.load.jsonPaths[${i}]`, `a JSON path starts with "$", got ${JSON.stringify(p)}`);
@@ -209,7 +239,9 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
   if (load.jsonRoot !== undefined && load.jsonRoot !== '' && !load.jsonRoot.startsWith('$')) {
     problem('spec.load.jsonRoot', `a JSON path starts with "$", got ${JSON.stringify(load.jsonRoot)}`);
   }
+}
 
+function checkProperties(props: NonNullable<Spec['properties']>, problem: Report): void {
   if (props.timezone !== undefined && !validTimezone(props.timezone)) {
     problem(
       'spec.properties.timezone',
@@ -223,7 +255,10 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
   ) {
     problem('spec.properties.taskTimeoutSeconds', 'must be larger than taskConsumeSeconds');
   }
+}
 
+/** Offsets against partitions, resetOffsets, and Kafka properties that belong elsewhere. */
+function checkKafka(kafka: Spec['kafka'], problem: Report): void {
   if (kafka.offsets !== undefined) {
     if (kafka.partitions === undefined)
       problem('spec.kafka.offsets', 'needs spec.kafka.partitions (one offset per partition)');
@@ -240,19 +275,7 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
   }
   if (kafka.defaultOffset !== undefined && !validOffset(kafka.defaultOffset))
     problem('spec.kafka.defaultOffset', 'must be an integer >= 0, OFFSET_BEGINNING or OFFSET_END');
-  const reset = kafka.resetOffsets;
-  if (reset) {
-    if (reset.offsets.length !== reset.partitions.length)
-      problem('spec.kafka.resetOffsets.offsets', 'give one offset per partition in spec.kafka.resetOffsets.partitions');
-    reset.offsets.forEach((o, i) => {
-      if (!validOffset(o))
-        problem(`spec.kafka.resetOffsets.offsets[${i}]`, 'must be an integer >= 0, OFFSET_BEGINNING or OFFSET_END');
-    });
-    // StarRocks: "The specified partition <p> is not in the custom partitions".
-    const outside = kafka.partitions ? reset.partitions.filter((p) => !kafka.partitions?.includes(p)) : [];
-    if (outside.length)
-      problem('spec.kafka.resetOffsets.partitions', `partitions ${outside.join(',')} are not in spec.kafka.partitions`);
-  }
+  checkResetOffsets(kafka, problem);
   if (kafka.partitions && new Set(kafka.partitions).size !== kafka.partitions.length) {
     problem('spec.kafka.partitions', 'lists a partition twice');
   }
@@ -264,15 +287,33 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
       problem(`spec.kafka.properties[${k}]`, 'use spec.kafka.groupId, clientId or defaultOffset instead');
     }
   }
-  const conc = spec.concurrency;
-  if (conc?.min !== undefined && conc.max !== undefined && conc.min > conc.max) {
-    problem('spec.concurrency.min', 'must be <= spec.concurrency.max');
-  }
+}
 
-  // Secrets: resolve every reference; report missing ones without guessing.
-  const secretValues: string[] = [];
-  const revisions: string[] = [];
-  const secretProperties: Array<[string, string]> = [];
+function checkResetOffsets(kafka: Spec['kafka'], problem: Report): void {
+  const reset = kafka.resetOffsets;
+  if (!reset) return;
+  if (reset.offsets.length !== reset.partitions.length)
+    problem('spec.kafka.resetOffsets.offsets', 'give one offset per partition in spec.kafka.resetOffsets.partitions');
+  reset.offsets.forEach((o, i) => {
+    if (!validOffset(o))
+      problem(`spec.kafka.resetOffsets.offsets[${i}]`, 'must be an integer >= 0, OFFSET_BEGINNING or OFFSET_END');
+  });
+  // StarRocks: "The specified partition <p> is not in the custom partitions".
+  const outside = kafka.partitions ? reset.partitions.filter((p) => !kafka.partitions?.includes(p)) : [];
+  if (outside.length)
+    problem('spec.kafka.resetOffsets.partitions', `partitions ${outside.join(',')} are not in spec.kafka.partitions`);
+}
+
+interface ResolvedSecrets {
+  values: string[];
+  revisions: string[];
+  secretProperties: Array<[string, string]>;
+  schemaRegistryCredentials?: DesiredJob['kafka']['schemaRegistryCredentials'];
+}
+
+/** Every Secret reference resolved; missing ones reported without guessing. */
+function resolveSecrets(kafka: Spec['kafka'], secrets: SecretLookup, problem: Report): ResolvedSecrets {
+  const out: ResolvedSecrets = { values: [], revisions: [], secretProperties: [] };
   for (const [prop, ref] of Object.entries(kafka.secretProperties ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     const v = secrets(ref.name, ref.key);
     if (!v) {
@@ -282,14 +323,12 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
       );
       continue;
     }
-    secretProperties.push([prop, v.value]);
-    secretValues.push(v.value);
-    revisions.push(`${ref.name}@${v.revision}`);
+    out.secretProperties.push([prop, v.value]);
+    out.values.push(v.value);
+    out.revisions.push(`${ref.name}@${v.revision}`);
   }
-  let schemaRegistryCredentials: DesiredJob['kafka']['schemaRegistryCredentials'];
-  const reg = kafka.schemaRegistry;
-  if (reg?.credentialsSecretRef) {
-    const ref = reg.credentialsSecretRef;
+  const ref = kafka.schemaRegistry?.credentialsSecretRef;
+  if (ref) {
     const user = secrets(ref.name, ref.usernameKey ?? 'username');
     const pass = secrets(ref.name, ref.passwordKey ?? 'password');
     if (!user || !pass) {
@@ -298,13 +337,16 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
         `Secret ${ref.name} needs keys ${JSON.stringify(ref.usernameKey ?? 'username')} and ${JSON.stringify(ref.passwordKey ?? 'password')}`,
       );
     } else {
-      schemaRegistryCredentials = { username: user.value, password: pass.value };
-      secretValues.push(user.value, pass.value);
-      revisions.push(`${ref.name}@${user.revision}`);
+      out.schemaRegistryCredentials = { username: user.value, password: pass.value };
+      out.values.push(user.value, pass.value);
+      out.revisions.push(`${ref.name}@${user.revision}`);
     }
   }
-  if (problems.length > 0) return { ok: false, problems };
+  return out;
+}
 
+/** PROPERTIES (...) but desired_concurrent_number: the format's, then the job properties in a stable order. */
+function jobProperties(load: Load, format: Format, props: NonNullable<Spec['properties']>): Array<[string, string]> {
   const properties: Array<[string, string]> = [['format', format]];
   if (load.jsonPaths) properties.push(['jsonpaths', JSON.stringify(load.jsonPaths)]);
   if (load.jsonRoot !== undefined) properties.push(['json_root', load.jsonRoot]);
@@ -316,44 +358,15 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
     const v = props[def.field];
     if (v !== undefined) properties.push([def.sql, propertyText(def, v)]);
   }
+  return properties;
+}
 
-  const kafkaProps: Array<[string, string]> = [];
-  if (kafka.defaultOffset !== undefined) kafkaProps.push(['kafka_default_offsets', offsetText(kafka.defaultOffset)]);
-  if (kafka.groupId) kafkaProps.push(['group.id', kafka.groupId]);
-  if (kafka.clientId) kafkaProps.push(['client.id', kafka.clientId]);
-  for (const [k, v] of Object.entries(kafka.properties ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    kafkaProps.push([k, v]);
-  }
-
-  return {
-    ok: true,
-    desired: {
-      database: spec.database,
-      table: spec.table,
-      name: jobNameOf({ metadata: job.metadata, spec }),
-      format,
-      load: {
-        ...(load.columnSeparator !== undefined ? { columnSeparator: load.columnSeparator } : {}),
-        ...(load.rowDelimiter !== undefined ? { rowDelimiter: load.rowDelimiter } : {}),
-        ...(load.columns ? { columns } : {}),
-        ...(where ? { where } : {}),
-        ...(load.partitions ? { partitions: load.partitions } : {}),
-        temporaryPartitions: load.temporaryPartitions ?? false,
-      },
-      properties,
-      ...(conc?.desired !== undefined ? { fixedConcurrency: conc.desired } : {}),
-      kafka: {
-        brokers: kafka.brokers,
-        topic: kafka.topic,
-        ...(kafka.partitions ? { partitions: kafka.partitions } : {}),
-        ...(kafka.offsets ? { offsets: kafka.offsets.map(offsetText) } : {}),
-        properties: kafkaProps,
-        secretProperties,
-        ...(reg ? { schemaRegistryUrl: reg.url } : {}),
-        ...(schemaRegistryCredentials ? { schemaRegistryCredentials } : {}),
-      },
-      secrets: secretValues.filter((v) => v.length > 0),
-      secretRevisions: revisions.sort().join(','),
-    },
-  };
+/** FROM KAFKA property.* entries with plain values: the operator's own settings first, then the user's, sorted. */
+function kafkaProperties(kafka: Spec['kafka']): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (kafka.defaultOffset !== undefined) out.push(['kafka_default_offsets', offsetText(kafka.defaultOffset)]);
+  if (kafka.groupId) out.push(['group.id', kafka.groupId]);
+  if (kafka.clientId) out.push(['client.id', kafka.clientId]);
+  for (const [k, v] of Object.entries(kafka.properties ?? {}).sort(([a], [b]) => a.localeCompare(b))) out.push([k, v]);
+  return out;
 }

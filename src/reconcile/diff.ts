@@ -7,6 +7,7 @@
 // operators).
 
 import { isSecretKafkaSetting } from '../api/routineloadjob.ts';
+import { MASK } from '../observability/redact.ts';
 import { predictColumns, predictExpression, sameColumns, sameWhere, splitTopLevel } from '../starrocks/expr.ts';
 import type { ObservedJob } from '../starrocks/observed.ts';
 import { canAlter, JOB_PROPERTIES, normalizePropertyValue, SHOW_KEYS, supports } from '../starrocks/properties.ts';
@@ -80,7 +81,6 @@ function propertyDefault(
   return v === undefined ? undefined : String(v);
 }
 
-const REDACTED = '******';
 const show = (o: ObservedJob, key: string): string | undefined => o.jobProperties[key];
 
 /**
@@ -98,139 +98,195 @@ const csv = (s: string | undefined) =>
     .map((x) => x.trim())
     .filter((x) => x.length > 0);
 
-export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffResult {
-  const drifts: Drift[] = [];
-  const alter: AlterChange = { load: {}, properties: [], kafka: [] };
-  const add = (drift: Drift) => drifts.push(drift);
-  const recreate = (field: string, desired: string, observed: string, note: string) =>
-    add({ field, kind: 'recreate', desired, observed, note });
+/** Drifts found so far and the ALTER that fixes the alterable ones; each step of diffJob adds to it. */
+class Found {
+  readonly drifts: Drift[] = [];
+  readonly alter: AlterChange = { load: {}, properties: [], kafka: [] };
+  add(drift: Drift): void {
+    this.drifts.push(drift);
+  }
+  recreate(field: string, desired: string, observed: string, note: string): void {
+    this.add({ field, kind: 'recreate', desired, observed, note });
+  }
+}
 
-  // --- identity: table, topic, format
+type DiffStep = (d: DesiredJob, o: ObservedJob, ctx: DiffContext, found: Found) => void;
+
+/** What is compared, in order (the order of drifts and of ALTER entries follows it). */
+const DIFF_STEPS: readonly DiffStep[] = [
+  diffIdentity,
+  diffBrokers,
+  diffPinnedPartitions,
+  diffSeparators,
+  diffColumns,
+  diffWhere,
+  diffTargetPartitions,
+  diffFormatProperties,
+  diffJobProperties,
+  diffKafkaProperties,
+  diffRegistryAndSecrets,
+];
+
+export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffResult {
+  const found = new Found();
+  for (const step of DIFF_STEPS) step(d, o, ctx, found);
+  return { drifts: found.drifts, alter: found.alter, needsRecreate: found.drifts.some((x) => x.kind === 'recreate') };
+}
+
+/** Table, topic and format: none can change without a new job. */
+function diffIdentity(d: DesiredJob, o: ObservedJob, _ctx: DiffContext, found: Found): void {
   if (o.tableName !== d.table) {
-    recreate('spec.table', d.table, o.tableName, 'a job cannot move to another table');
+    found.recreate('spec.table', d.table, o.tableName, 'a job cannot move to another table');
   }
   const topic = o.dataSourceProperties.topic;
   if (topic !== undefined && topic !== d.kafka.topic) {
-    recreate('spec.kafka.topic', d.kafka.topic, topic, 'StarRocks cannot change kafka_topic');
+    found.recreate('spec.kafka.topic', d.kafka.topic, topic, 'StarRocks cannot change kafka_topic');
   }
   const shownFormat = show(o, SHOW_KEYS.format) ?? (show(o, 'dataFormat') === 'json' ? 'json' : 'csv');
   if (shownFormat.toLowerCase() !== d.format) {
-    recreate('spec.load.format', d.format, shownFormat, 'StarRocks cannot ALTER the format');
+    found.recreate('spec.load.format', d.format, shownFormat, 'StarRocks cannot ALTER the format');
   }
+}
 
-  // --- brokers
+function diffBrokers(d: DesiredJob, o: ObservedJob, ctx: DiffContext, found: Found): void {
   const brokers = csv(o.dataSourceProperties.brokerList);
   if (brokers.length > 0 && [...brokers].sort().join(',') !== [...d.kafka.brokers].sort().join(',')) {
     const field = 'spec.kafka.brokers';
     if (supports(ctx.version, 'alterBrokerList')) {
-      add({ field, kind: 'alter', desired: d.kafka.brokers.join(','), observed: brokers.join(',') });
-      alter.kafka.push({ key: 'kafka_broker_list', value: d.kafka.brokers.join(',') });
-    } else recreate(field, d.kafka.brokers.join(','), brokers.join(','), 'ALTER of kafka_broker_list needs 3.4.5+');
+      found.add({ field, kind: 'alter', desired: d.kafka.brokers.join(','), observed: brokers.join(',') });
+      found.alter.kafka.push({ key: 'kafka_broker_list', value: d.kafka.brokers.join(',') });
+    } else
+      found.recreate(field, d.kafka.brokers.join(','), brokers.join(','), 'ALTER of kafka_broker_list needs 3.4.5+');
   }
+}
 
-  // --- pinned partitions: ALTER cannot add or remove pinned partitions.
-  if (d.kafka.partitions) {
-    const shown = csv(o.dataSourceProperties.currentKafkaPartitions)
-      .map(Number)
-      .sort((a, b) => a - b);
-    const want = [...d.kafka.partitions].sort((a, b) => a - b);
-    if (shown.length > 0 && shown.join(',') !== want.join(',')) {
-      recreate('spec.kafka.partitions', want.join(','), shown.join(','), 'ALTER cannot change the pinned partitions');
-    }
+/** ALTER cannot add or remove pinned partitions. */
+function diffPinnedPartitions(d: DesiredJob, o: ObservedJob, _ctx: DiffContext, found: Found): void {
+  if (!d.kafka.partitions) return;
+  const shown = csv(o.dataSourceProperties.currentKafkaPartitions)
+    .map(Number)
+    .sort((a, b) => a - b);
+  const want = [...d.kafka.partitions].sort((a, b) => a - b);
+  if (shown.length > 0 && shown.join(',') !== want.join(',')) {
+    found.recreate(
+      'spec.kafka.partitions',
+      want.join(','),
+      shown.join(','),
+      'ALTER cannot change the pinned partitions',
+    );
   }
+}
 
-  // --- load clauses
-  if (d.format === 'csv') {
-    for (const f of ['columnSeparator', 'rowDelimiter'] as const) {
-      // A separator the spec no longer sets goes back to StarRocks' default.
-      const want = d.load[f] ?? LOAD_DEFAULTS[f];
-      const shownText = show(o, SHOW_KEYS[f]);
-      if (shownText === undefined) continue;
-      // Before the quoted layout (3.3), SHOW printed an unset row delimiter as a bare "\t": that is the default.
-      if (d.load[f] === undefined && f === 'rowDelimiter' && shownText === '\t') continue;
-      const have = shownLiteral(shownText);
-      if (have !== want) {
-        add({ field: `spec.load.${f}`, kind: 'alter', desired: JSON.stringify(want), observed: JSON.stringify(have) });
-        alter.load[f] = want;
-      }
-    }
-  }
-  // COLUMNS and WHERE: what StarRocks would print for the spec vs what it shows (expr.ts, docs §9).
-  const shownColumns = show(o, SHOW_KEYS.columns);
-  if (shownColumns !== undefined) {
-    const have = shownColumns === '*' ? [] : splitTopLevel(shownColumns);
-    const want = d.load.columns ?? [];
-    if (!sameColumns(want, shownColumns, ctx.version)) {
-      const display = (l: string[]) => (l.length ? l.join(', ') : '(none)');
-      if (want.length === 0) {
-        recreate('spec.load.columns', '(none)', display(have), 'ALTER cannot remove a COLUMNS mapping');
-      } else {
-        add({
-          field: 'spec.load.columns',
-          kind: 'alter',
-          desired: predictColumns(want, ctx.version),
-          observed: shownColumns,
-        });
-        alter.load.columns = want;
-      }
-    }
-  }
-  const shownWhere = show(o, SHOW_KEYS.where);
-  if (shownWhere !== undefined) {
-    const have = shownWhere === '*' || shownWhere === '' ? undefined : shownWhere;
-    const want = d.load.where;
-    const same = have === undefined ? want === undefined : want !== undefined && sameWhere(want, have, ctx.version);
-    if (!same) {
-      if (want === undefined) recreate('spec.load.where', '(none)', have ?? '', 'ALTER cannot remove a WHERE');
-      else {
-        const desired = predictExpression(want, ctx.version);
-        add({ field: 'spec.load.where', kind: 'alter', desired, observed: have ?? '(none)' });
-        alter.load.where = want;
-      }
-    }
-  }
-  const shownPartitions = show(o, SHOW_KEYS.partitions);
-  if (shownPartitions !== undefined) {
-    const have = shownPartitions === '*' ? [] : csv(shownPartitions);
-    const want = d.load.partitions ?? [];
-    const temporaryToggled =
-      want.length > 0 &&
-      ctx.appliedTemporaryPartitions !== undefined &&
-      ctx.appliedTemporaryPartitions !== d.load.temporaryPartitions;
-    if (temporaryToggled && [...have].sort().join(',') === [...want].sort().join(',')) {
-      add({
-        field: 'spec.load.temporaryPartitions',
+function diffSeparators(d: DesiredJob, o: ObservedJob, _ctx: DiffContext, found: Found): void {
+  if (d.format !== 'csv') return;
+  for (const f of ['columnSeparator', 'rowDelimiter'] as const) {
+    // A separator the spec no longer sets goes back to StarRocks' default.
+    const want = d.load[f] ?? LOAD_DEFAULTS[f];
+    const shownText = show(o, SHOW_KEYS[f]);
+    if (shownText === undefined) continue;
+    // Before the quoted layout (3.3), SHOW printed an unset row delimiter as a bare "\t": that is the default.
+    if (d.load[f] === undefined && f === 'rowDelimiter' && shownText === '\t') continue;
+    const have = shownLiteral(shownText);
+    if (have !== want) {
+      found.add({
+        field: `spec.load.${f}`,
         kind: 'alter',
-        desired: String(d.load.temporaryPartitions),
-        observed: String(ctx.appliedTemporaryPartitions),
+        desired: JSON.stringify(want),
+        observed: JSON.stringify(have),
       });
-      alter.load.partitions = want;
-      alter.load.temporaryPartitions = d.load.temporaryPartitions;
-    } else if ([...have].sort().join(',') !== [...want].sort().join(',')) {
-      if (want.length === 0) {
-        recreate('spec.load.partitions', '(all)', have.join(','), 'ALTER cannot reset target partitions');
-      } else {
-        add({
-          field: 'spec.load.partitions',
-          kind: 'alter',
-          desired: want.join(','),
-          observed: have.join(',') || '(all)',
-        });
-        alter.load.partitions = want;
-        alter.load.temporaryPartitions = d.load.temporaryPartitions;
-      }
+      found.alter.load[f] = want;
     }
   }
+}
 
-  // --- PROPERTIES: format options and job properties
+/** COLUMNS: what StarRocks would print for the spec vs what it shows (expr.ts, docs §9). */
+function diffColumns(d: DesiredJob, o: ObservedJob, ctx: DiffContext, found: Found): void {
+  const shownColumns = show(o, SHOW_KEYS.columns);
+  if (shownColumns === undefined) return;
+  const have = shownColumns === '*' ? [] : splitTopLevel(shownColumns);
+  const want = d.load.columns ?? [];
+  if (sameColumns(want, shownColumns, ctx.version)) return;
+  const display = (l: string[]) => (l.length ? l.join(', ') : '(none)');
+  if (want.length === 0) {
+    found.recreate('spec.load.columns', '(none)', display(have), 'ALTER cannot remove a COLUMNS mapping');
+  } else {
+    found.add({
+      field: 'spec.load.columns',
+      kind: 'alter',
+      desired: predictColumns(want, ctx.version),
+      observed: shownColumns,
+    });
+    found.alter.load.columns = want;
+  }
+}
+
+/** WHERE, compared as COLUMNS is. */
+function diffWhere(d: DesiredJob, o: ObservedJob, ctx: DiffContext, found: Found): void {
+  const shownWhere = show(o, SHOW_KEYS.where);
+  if (shownWhere === undefined) return;
+  const have = shownWhere === '*' || shownWhere === '' ? undefined : shownWhere;
+  const want = d.load.where;
+  const same = have === undefined ? want === undefined : want !== undefined && sameWhere(want, have, ctx.version);
+  if (same) return;
+  if (want === undefined) found.recreate('spec.load.where', '(none)', have ?? '', 'ALTER cannot remove a WHERE');
+  else {
+    const desired = predictExpression(want, ctx.version);
+    found.add({ field: 'spec.load.where', kind: 'alter', desired, observed: have ?? '(none)' });
+    found.alter.load.where = want;
+  }
+}
+
+/** Target PARTITION(...), and a switch between temporary and regular partitions of the same names. */
+function diffTargetPartitions(d: DesiredJob, o: ObservedJob, ctx: DiffContext, found: Found): void {
+  const shownPartitions = show(o, SHOW_KEYS.partitions);
+  if (shownPartitions === undefined) return;
+  const have = shownPartitions === '*' ? [] : csv(shownPartitions);
+  const want = d.load.partitions ?? [];
+  const temporaryToggled =
+    want.length > 0 &&
+    ctx.appliedTemporaryPartitions !== undefined &&
+    ctx.appliedTemporaryPartitions !== d.load.temporaryPartitions;
+  if (temporaryToggled && [...have].sort().join(',') === [...want].sort().join(',')) {
+    found.add({
+      field: 'spec.load.temporaryPartitions',
+      kind: 'alter',
+      desired: String(d.load.temporaryPartitions),
+      observed: String(ctx.appliedTemporaryPartitions),
+    });
+    found.alter.load.partitions = want;
+    found.alter.load.temporaryPartitions = d.load.temporaryPartitions;
+  } else if ([...have].sort().join(',') !== [...want].sort().join(',')) {
+    if (want.length === 0) {
+      found.recreate('spec.load.partitions', '(all)', have.join(','), 'ALTER cannot reset target partitions');
+    } else {
+      found.add({
+        field: 'spec.load.partitions',
+        kind: 'alter',
+        desired: want.join(','),
+        observed: have.join(',') || '(all)',
+      });
+      found.alter.load.partitions = want;
+      found.alter.load.temporaryPartitions = d.load.temporaryPartitions;
+    }
+  }
+}
+
+const FORMAT_PROPERTIES: ReadonlyArray<{
+  sql: string;
+  showKey: string;
+  alterable: boolean;
+  kind: 'string' | 'bool' | 'json';
+}> = [
+  { sql: 'jsonpaths', showKey: SHOW_KEYS.jsonPaths, alterable: true, kind: 'json' },
+  { sql: 'json_root', showKey: SHOW_KEYS.jsonRoot, alterable: true, kind: 'string' },
+  { sql: 'strip_outer_array', showKey: SHOW_KEYS.stripOuterArray, alterable: true, kind: 'bool' },
+  { sql: 'trim_space', showKey: SHOW_KEYS.trimSpace, alterable: false, kind: 'bool' },
+];
+
+/** PROPERTIES that are format options: JSON paths and root, strip_outer_array, trim_space, enclose, escape. */
+function diffFormatProperties(d: DesiredJob, o: ObservedJob, _ctx: DiffContext, found: Found): void {
   const wanted = new Map(d.properties);
-  const formatProps: Array<{ sql: string; showKey: string; alterable: boolean; kind: 'string' | 'bool' | 'json' }> = [
-    { sql: 'jsonpaths', showKey: SHOW_KEYS.jsonPaths, alterable: true, kind: 'json' },
-    { sql: 'json_root', showKey: SHOW_KEYS.jsonRoot, alterable: true, kind: 'string' },
-    { sql: 'strip_outer_array', showKey: SHOW_KEYS.stripOuterArray, alterable: true, kind: 'bool' },
-    { sql: 'trim_space', showKey: SHOW_KEYS.trimSpace, alterable: false, kind: 'bool' },
-  ];
-  for (const fp of formatProps) {
+  for (const fp of FORMAT_PROPERTIES) {
     const want = wanted.get(fp.sql) ?? LOAD_DEFAULTS[fp.sql as keyof typeof LOAD_DEFAULTS];
     const have = show(o, fp.showKey);
     if (want === undefined || have === undefined) continue;
@@ -248,9 +304,9 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
     if (norm(want) !== norm(have)) {
       const field = `spec.load.${fp.sql}`;
       if (fp.alterable) {
-        add({ field, kind: 'alter', desired: want, observed: have });
-        alter.properties.push([fp.sql, want]);
-      } else recreate(field, want, have, `StarRocks cannot ALTER ${fp.sql}`);
+        found.add({ field, kind: 'alter', desired: want, observed: have });
+        found.alter.properties.push([fp.sql, want]);
+      } else found.recreate(field, want, have, `StarRocks cannot ALTER ${fp.sql}`);
     }
   }
   for (const fp of [
@@ -262,8 +318,14 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
     if (have === undefined) continue;
     const want = wanted.get(fp.sql);
     const wantCode = want === undefined ? '0' : String(Buffer.from(want, 'utf8')[0] ?? 0);
-    if (have !== wantCode) recreate(`spec.load.${fp.sql}`, want ?? '(none)', have, `StarRocks cannot ALTER ${fp.sql}`);
+    if (have !== wantCode)
+      found.recreate(`spec.load.${fp.sql}`, want ?? '(none)', have, `StarRocks cannot ALTER ${fp.sql}`);
   }
+}
+
+/** The job properties (against their defaults when the spec leaves them out) and desired_concurrent_number. */
+function diffJobProperties(d: DesiredJob, o: ObservedJob, ctx: DiffContext, found: Found): void {
+  const wanted = new Map(d.properties);
   for (const def of JOB_PROPERTIES) {
     if (!def.show) continue;
     const have = show(o, def.show);
@@ -273,44 +335,58 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
     if (norm(want) === norm(have)) continue;
     const field = `spec.properties.${def.field}`;
     if (canAlter(def.alter, ctx.version)) {
-      add({ field, kind: 'alter', desired: want, observed: have });
-      alter.properties.push([def.sql, want]);
-    } else recreate(field, want, have, `StarRocks ${versionText(ctx.version)} cannot ALTER ${def.sql}`);
+      found.add({ field, kind: 'alter', desired: want, observed: have });
+      found.alter.properties.push([def.sql, want]);
+    } else found.recreate(field, want, have, `StarRocks ${versionText(ctx.version)} cannot ALTER ${def.sql}`);
   }
   if (ctx.desiredConcurrency !== undefined) {
     const have = show(o, SHOW_KEYS.desiredConcurrency);
     if (have !== undefined && Number(have) !== ctx.desiredConcurrency) {
-      add({
+      found.add({
         field: 'spec.concurrency',
         kind: 'alter',
         desired: String(ctx.desiredConcurrency),
         observed: have,
       });
-      alter.properties.unshift(['desired_concurrent_number', String(ctx.desiredConcurrency)]);
+      found.alter.properties.unshift(['desired_concurrent_number', String(ctx.desiredConcurrency)]);
     }
   }
+}
 
-  // --- FROM KAFKA: property.*, registry, secrets
+/** FROM KAFKA property.*: changed values, properties the spec no longer sets, secret properties not yet set. */
+function diffKafkaProperties(d: DesiredJob, o: ObservedJob, _ctx: DiffContext, found: Found): void {
   const custom = o.customProperties;
   for (const [k, v] of d.kafka.properties) {
     const have = custom[k];
     if (have !== undefined && have === v) continue;
-    if (have === REDACTED) continue; // masked by StarRocks: cannot compare; not a secret of ours
-    add({ field: `spec.kafka.${fieldOfKafkaProperty(k)}`, kind: 'alter', desired: v, observed: have ?? '(unset)' });
-    alter.kafka.push({ key: `property.${k}`, value: v });
+    if (have === MASK) continue; // masked by StarRocks: cannot compare; not a secret of ours
+    found.add({
+      field: `spec.kafka.${fieldOfKafkaProperty(k)}`,
+      kind: 'alter',
+      desired: v,
+      observed: have ?? '(unset)',
+    });
+    found.alter.kafka.push({ key: `property.${k}`, value: v });
   }
   const managed = new Set([...d.kafka.properties.map(([k]) => k), ...d.kafka.secretProperties.map(([k]) => k)]);
   for (const [k, v] of Object.entries(custom)) {
     if (managed.has(k) || k === 'group.id' || k === 'kafka_default_offsets' || k === 'client.id') continue;
     // A setting that is (or was) secret is never shown: by its name, or because its value is one of the job's secrets.
-    const shown = v === REDACTED || isSecretKafkaSetting(k) || d.secrets.some((x) => v.includes(x)) ? REDACTED : v;
-    recreate(`spec.kafka.properties[${k}]`, '(unset)', shown, 'ALTER cannot remove a Kafka property');
+    const shown = v === MASK || isSecretKafkaSetting(k) || d.secrets.some((x) => v.includes(x)) ? MASK : v;
+    found.recreate(`spec.kafka.properties[${k}]`, '(unset)', shown, 'ALTER cannot remove a Kafka property');
   }
   for (const [k] of d.kafka.secretProperties) {
     if (custom[k] === undefined) {
-      add({ field: `spec.kafka.secretProperties[${k}]`, kind: 'alter', desired: REDACTED, observed: '(unset)' });
+      found.add({ field: `spec.kafka.secretProperties[${k}]`, kind: 'alter', desired: MASK, observed: '(unset)' });
     }
   }
+}
+
+/**
+ * The schema registry URL, and changed Secrets: StarRocks cannot show secret values, so a changed Secret revision
+ * (or a secret property not yet set) re-sends every secret property and the registry credentials.
+ */
+function diffRegistryAndSecrets(d: DesiredJob, o: ObservedJob, ctx: DiffContext, found: Found): void {
   const reg = registryEntry(d);
   const shownRegistry = o.dataSourceProperties['confluent.schema.registry.url'];
   const registryDrift =
@@ -318,38 +394,35 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
     shownRegistry !== undefined &&
     stripCredentials(shownRegistry) !== stripCredentials(d.kafka.schemaRegistryUrl);
   const secretsDrift = ctx.appliedSecretRevisions !== undefined && ctx.appliedSecretRevisions !== d.secretRevisions;
-  if (registryDrift || secretsDrift) {
-    if (reg && (registryDrift || d.kafka.schemaRegistryCredentials)) {
-      if (supports(ctx.version, 'alterSchemaRegistry')) {
-        if (registryDrift) {
-          add({
-            field: 'spec.kafka.schemaRegistry.url',
-            kind: 'alter',
-            desired: d.kafka.schemaRegistryUrl ?? '',
-            observed: shownRegistry ?? '',
-          });
-        }
-        alter.kafka.push(reg.entry);
-      } else
-        recreate(
-          'spec.kafka.schemaRegistry',
-          d.kafka.schemaRegistryUrl ?? '',
-          shownRegistry ?? '',
-          'ALTER of confluent.* needs 3.0+',
-        );
-    }
+  if ((registryDrift || secretsDrift) && reg && (registryDrift || d.kafka.schemaRegistryCredentials)) {
+    if (supports(ctx.version, 'alterSchemaRegistry')) {
+      if (registryDrift) {
+        found.add({
+          field: 'spec.kafka.schemaRegistry.url',
+          kind: 'alter',
+          desired: d.kafka.schemaRegistryUrl ?? '',
+          observed: shownRegistry ?? '',
+        });
+      }
+      found.alter.kafka.push(reg.entry);
+    } else
+      found.recreate(
+        'spec.kafka.schemaRegistry',
+        d.kafka.schemaRegistryUrl ?? '',
+        shownRegistry ?? '',
+        'ALTER of confluent.* needs 3.0+',
+      );
   }
   if (secretsDrift) {
-    add({ field: 'spec.kafka.secretProperties', kind: 'alter', desired: REDACTED, observed: '(changed Secret)' });
+    found.add({ field: 'spec.kafka.secretProperties', kind: 'alter', desired: MASK, observed: '(changed Secret)' });
   }
-  if (secretsDrift || drifts.some((x) => x.field.startsWith('spec.kafka.secretProperties['))) {
-    const have = new Set(alter.kafka.map((e) => e.key));
+  if (secretsDrift || found.drifts.some((x) => x.field.startsWith('spec.kafka.secretProperties['))) {
+    const have = new Set(found.alter.kafka.map((e) => e.key));
     for (const [k, v] of d.kafka.secretProperties) {
-      if (!have.has(`property.${k}`)) alter.kafka.push({ key: `property.${k}`, value: v, secret: true } as KafkaEntry);
+      if (!have.has(`property.${k}`))
+        found.alter.kafka.push({ key: `property.${k}`, value: v, secret: true } as KafkaEntry);
     }
   }
-
-  return { drifts, alter, needsRecreate: drifts.some((x) => x.kind === 'recreate') };
 }
 
 function stripCredentials(url: string): string {

@@ -7,7 +7,7 @@
 import type { Condition } from '../api/common.ts';
 import type { RoutineLoadJob, RoutineLoadJobStatus } from '../api/routineloadjob.ts';
 import { jobNameOf, offsetText } from '../api/routineloadjob.ts';
-import { redact } from '../starrocks/errors.ts';
+import { redact } from '../observability/redact.ts';
 import { isFinalState, nextOffset, type ObservedJob, ReasonCode } from '../starrocks/observed.ts';
 import { JOB_PROPERTIES, supports } from '../starrocks/properties.ts';
 import {

@@ -6,7 +6,8 @@
 // status write); a job in trouble costs at most one error-log fetch per 10 minutes and one SHOW ROUTINE LOAD TASK
 // per minute (per 10 s while the last read found none).
 import type { RoutineLoadJobStatus, Troubleshooting } from '../api/routineloadjob.ts';
-import { redact } from '../starrocks/errors.ts';
+import { redact } from '../observability/redact.ts';
+import { truncate } from '../observability/text.ts';
 import type { ObservedJob, RoutineLoadTask } from '../starrocks/observed.ts';
 
 export const REJECTED_SAMPLE_INTERVAL_SECONDS = 600;
@@ -79,8 +80,6 @@ export function failureKind(otherMsg: string): string {
   return otherMsg.replace(/[0-9a-f]{8}-[0-9a-f-]{27,}/gi, '#').replace(/\d+/g, '#');
 }
 
-const clip = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
-
 /** status.troubleshooting for this reconcile, and the events announcing what is new in it. */
 export function troubleshooting(input: TroubleshootingInput): {
   status?: Troubleshooting;
@@ -88,7 +87,7 @@ export function troubleshooting(input: TroubleshootingInput): {
 } {
   const { observed: o, secrets, now } = input;
   if (!o) return { events: [] };
-  const mask = (s: string) => clip(redact(s, secrets), MAX_TEXT);
+  const mask = (s: string) => truncate(redact(s, secrets), MAX_TEXT);
   const before = previousFor(o, input.prev);
   const events: TroubleshootingEvent[] = [];
   const out: Troubleshooting = {};
@@ -103,7 +102,7 @@ export function troubleshooting(input: TroubleshootingInput): {
   const rows = input.rejected?.lines
     .filter((l) => l.trim() !== '')
     .slice(0, MAX_ROWS)
-    .map((l) => clip(redact(l, secrets), MAX_ROW_CHARS));
+    .map((l) => truncate(redact(l, secrets), MAX_ROW_CHARS));
   if (input.rejected && rows && rows.length > 0 && o.statistic) {
     out.rejectedRows = {
       sampledAt: now.toISOString(),

@@ -2,6 +2,7 @@
 // text-protocol queries whose cells come back as the exact text the FE sent, and typed SHOW reads.
 // Nothing here logs SQL; every error leaving this module is a StarRocksError with secrets redacted.
 import { createPool, type FieldPacket, type Pool, type PoolConnection, type PoolOptions } from 'mysql2/promise';
+import type { WarnLogger } from '../observability/logger.ts';
 import { classifyError, StarRocksError } from './errors.ts';
 import type { Backend, FrontendConfigEntry, ObservedJob, RoutineLoadTask } from './observed.ts';
 import { isFinalState } from './observed.ts';
@@ -45,11 +46,6 @@ export interface Statement {
   secrets: string[];
 }
 
-/** The minimal logger this module uses (pino-compatible); it never receives SQL text. */
-export interface ClientLogger {
-  warn(obj: object, msg: string): void;
-}
-
 /**
  * The order in which FEs are tried: the preferred (last good) one first, then the others in configuration order,
  * wrapping around.
@@ -63,11 +59,11 @@ export function failoverOrder(count: number, preferred: number): number[] {
 export class StarRocksClient {
   readonly #config: ConnectionConfig;
   readonly #pools = new Map<number, Pool>();
-  readonly #logger: ClientLogger | undefined;
+  readonly #logger: WarnLogger | undefined;
   #preferred = 0;
   #closed = false;
 
-  constructor(config: ConnectionConfig, logger?: ClientLogger) {
+  constructor(config: ConnectionConfig, logger?: WarnLogger) {
     if (config.hosts.length === 0) throw new Error('StarRocks connection: no FE address');
     this.#config = config;
     this.#logger = logger;
@@ -334,6 +330,6 @@ function idGreater(a: string, b: string): boolean {
   }
 }
 
-export function createStarRocksClient(config: ConnectionConfig, logger?: ClientLogger): StarRocksClient {
+export function createStarRocksClient(config: ConnectionConfig, logger?: WarnLogger): StarRocksClient {
   return new StarRocksClient(config, logger);
 }

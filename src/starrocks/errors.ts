@@ -1,29 +1,8 @@
 // StarRocks/MySQL errors as the operator sees them, and their classification across StarRocks versions
 // (2.5 … 3.5+). Messages can echo user values (statements, property values, passwords): redact before storing
 // or showing one.
+import { redact } from '../observability/redact.ts';
 import type { JobState } from './observed.ts';
-
-/** The replacement for secret values. */
-export const REDACTED = '******';
-
-/** Text variants a secret can take inside an echoed statement or a JSON value. */
-function secretVariants(secret: string): string[] {
-  const sql = secret.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/"/g, '\\"');
-  const json = JSON.stringify(secret).slice(1, -1);
-  return [...new Set([secret, sql, json])];
-}
-
-/** Replaces every occurrence of every secret (literal match, no regex) with `******`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  const variants = secrets
-    .filter((s) => s !== '')
-    .flatMap(secretVariants)
-    // Longest first, so that a secret containing another one is replaced whole.
-    .sort((a, b) => b.length - a.length);
-  let out = text;
-  for (const v of variants) out = out.split(v).join(REDACTED);
-  return out;
-}
 
 export interface StarRocksErrorInit {
   /** MySQL error number (1064, 5089, ...); undefined for client-side errors. */

@@ -9,6 +9,7 @@ import { ExpressionError, lex } from './expression/lexer.ts';
 import { buildExpr, type Expr, type Hazard, roundTripProblem } from './expression/model.ts';
 import { predict, type Version } from './expression/printer.ts';
 import { quoteIdent } from './quote.ts';
+import { versionAtLeast } from './version.ts';
 
 export type { Expr, Hazard, Node, Version };
 export { ExpressionError, splitTopLevel };
@@ -142,7 +143,7 @@ export function printHazard(e: Expr, v?: Version): Hazard {
 /** Forms a version cannot parse although a later one can (§7); undefined when v takes the expression. */
 export function unsupportedOn(e: Expr, v: Version): string | undefined {
   const walk = (n: Node): string | undefined => {
-    if (n.k === 'call' && n.name === 'current_timestamp' && n.args.length > 0 && !atLeast(v, 3, 4, 3)) {
+    if (n.k === 'call' && n.name === 'current_timestamp' && n.args.length > 0 && !versionAtLeast(v, '3.4.3')) {
       return `CURRENT_TIMESTAMP(n) needs StarRocks 3.4.3 or later (this cluster runs ${v.major}.${v.minor}.${v.patch})`;
     }
     for (const c of children(n)) {
@@ -152,8 +153,4 @@ export function unsupportedOn(e: Expr, v: Version): string | undefined {
     return undefined;
   };
   return walk(e.tree);
-}
-
-function atLeast(v: Version, major: number, minor: number, patch: number): boolean {
-  return (v.major - major || v.minor - minor || v.patch - patch) >= 0;
 }

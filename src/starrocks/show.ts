@@ -2,6 +2,8 @@
 // unknown columns are kept in `extraColumns`, absent optional columns stay undefined. Malformed values never throw
 // out of a row: they are recorded in `issues`. Only a row that is not a row of the expected statement at all
 // (no Id/Name/State, or a State this code does not know) throws ShowParseError.
+import { MASK } from '../observability/redact.ts';
+import { truncate } from '../observability/text.ts';
 import type {
   Backend,
   ErrorReason,
@@ -15,6 +17,9 @@ import type {
 } from './observed.ts';
 
 export type ShowRow = Record<string, string | null>;
+
+/** How much of a malformed value an issue quotes. */
+const SHOWN_CHARS = 200;
 
 export class ShowParseError extends Error {
   override name = 'ShowParseError';
@@ -90,18 +95,14 @@ function jsonObject(
   try {
     v = parseJsonExact(text);
   } catch (e) {
-    issues.push(`${column}: malformed JSON (${(e as Error).message}): ${truncate(text)}`);
+    issues.push(`${column}: malformed JSON (${(e as Error).message}): ${truncate(text, SHOWN_CHARS)}`);
     return undefined;
   }
   if (!isObject(v)) {
-    issues.push(`${column}: expected a JSON object: ${truncate(text)}`);
+    issues.push(`${column}: expected a JSON object: ${truncate(text, SHOWN_CHARS)}`);
     return undefined;
   }
   return v;
-}
-
-function truncate(s: string, max = 200): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
 function scalarText(v: JsonValue): string | undefined {
@@ -251,7 +252,7 @@ function intOrUndefined(v: string | undefined, column: string, issues: string[])
   if (v === undefined) return undefined;
   const n = Number(v.trim());
   if (!Number.isInteger(n)) {
-    issues.push(`${column}: not an integer: ${truncate(v)}`);
+    issues.push(`${column}: not an integer: ${truncate(v, SHOWN_CHARS)}`);
     return undefined;
   }
   return n;
@@ -268,7 +269,7 @@ function splitUrls(v: string | undefined): string[] {
 
 /** StarRocks 3.0+ shows `password`/`secret` keys as `******`; 2.5 shows them in clear. Mask them in every version. */
 function maskSecrets(props: Record<string, string>): Record<string, string> {
-  for (const k of Object.keys(props)) if (/password|secret/i.test(k)) props[k] = '******';
+  for (const k of Object.keys(props)) if (/password|secret/i.test(k)) props[k] = MASK;
   return props;
 }
 
@@ -283,7 +284,7 @@ export function parseRoutineLoadRow(row: ShowRow): ObservedJob {
   const reasonText = c.get('ReasonOfStateChanged') ?? '';
   const reason = parseErrorReason(reasonText);
   if (reason === undefined && reasonText.trim() !== '') {
-    issues.push(`ReasonOfStateChanged: unrecognised format: ${truncate(reasonText)}`);
+    issues.push(`ReasonOfStateChanged: unrecognised format: ${truncate(reasonText, SHOWN_CHARS)}`);
   }
 
   return stripUndefined<ObservedJob>({
@@ -391,7 +392,7 @@ export function parseTaskSource(text: string | null | undefined, issues: string[
     const offsets = offsetMap(s, 'DataSourceProperties', issues);
     if (offsets) return { form: 'map', nextOffsets: offsets, raw };
   } else if (s !== '' && s !== 'NULL') {
-    issues.push(`DataSourceProperties: unrecognised format: ${truncate(raw)}`);
+    issues.push(`DataSourceProperties: unrecognised format: ${truncate(raw, SHOWN_CHARS)}`);
   }
   return { form: 'unknown', nextOffsets: {}, raw };
 }

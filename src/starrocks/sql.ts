@@ -1,16 +1,16 @@
 // Rendering of Routine Load statements. Text is assembled from parts; parts holding secret values are marked, so
 // the redacted rendering (the only one that may be logged or shown) is built structurally, not by searching.
-import type { DesiredJob } from '../reconcile/desired.ts';
-import { type ColumnMapping, type Expr, renderColumnMapping, renderSql } from './expr.ts';
-import { quoteIdent, quoteQualified, quoteString, quoteStringDouble } from './quote.ts';
 
-export const REDACTED = '******';
+import { MASK } from '../observability/redact.ts';
+import { renderColumnMapping, renderSql } from './expr.ts';
+import type { JobDefinition, LoadClauses } from './job.ts';
+import { quoteIdent, quoteQualified, quoteString, quoteStringDouble } from './quote.ts';
 
 export interface Statement {
   kind: 'create' | 'alter' | 'pause' | 'resume' | 'stop';
   /** What is sent to StarRocks. Never log or show it. */
   sql: string;
-  /** The same statement with every secret value replaced by ******. */
+  /** The same statement with every secret value replaced by `MASK`. */
   redacted: string;
   /** Secret values (and their encoded forms) to mask in anything StarRocks answers. */
   secrets: string[];
@@ -30,7 +30,7 @@ class Sql {
   }
   build(kind: Statement['kind'], extraSecrets: string[] = []): Statement {
     const sql = this.parts.map((p) => (typeof p === 'string' ? p : p.secret)).join('');
-    const redacted = this.parts.map((p) => (typeof p === 'string' ? p : REDACTED)).join('');
+    const redacted = this.parts.map((p) => (typeof p === 'string' ? p : MASK)).join('');
     for (const s of extraSecrets) if (s.length > 0) this.secretValues.add(s);
     return { kind, sql, redacted, secrets: [...this.secretValues] };
   }
@@ -57,15 +57,6 @@ function propBlock(sql: Sql, entries: KafkaEntry[]): void {
   sql.add(')');
 }
 
-export interface LoadClauses {
-  columnSeparator?: string;
-  rowDelimiter?: string;
-  columns?: ColumnMapping[];
-  where?: Expr;
-  partitions?: string[];
-  temporaryPartitions?: boolean;
-}
-
 function loadClauses(l: LoadClauses): string[] {
   const out: string[] = [];
   if (l.columnSeparator !== undefined) out.push(`COLUMNS TERMINATED BY ${quoteString(l.columnSeparator)}`);
@@ -90,7 +81,7 @@ export interface KafkaEntry {
 
 /** FROM KAFKA entries of a desired job: brokers, topic, start offsets, registry, property.*. */
 export function kafkaEntries(
-  d: DesiredJob,
+  d: JobDefinition,
   start?: { partitions: number[]; offsets: string[] },
 ): { entries: KafkaEntry[]; extraSecrets: string[] } {
   const entries: KafkaEntry[] = [
@@ -109,7 +100,7 @@ export function kafkaEntries(
 }
 
 /** confluent.schema.registry.url, with credentials embedded as StarRocks expects (user:password@host). */
-export function registryEntry(d: DesiredJob): { entry: KafkaEntry; extraSecrets: string[] } | undefined {
+export function registryEntry(d: JobDefinition): { entry: KafkaEntry; extraSecrets: string[] } | undefined {
   const url = d.kafka.schemaRegistryUrl;
   if (!url) return undefined;
   const c = d.kafka.schemaRegistryCredentials;
@@ -140,7 +131,7 @@ export interface CreateOptions {
   groupId?: string;
 }
 
-export function renderCreate(d: DesiredJob, opts: CreateOptions = {}): Statement {
+export function renderCreate(d: JobDefinition, opts: CreateOptions = {}): Statement {
   const sql = new Sql();
   sql.add(`CREATE ROUTINE LOAD ${quoteQualified(d.database, d.name)} ON ${quoteIdent(d.table)}`);
   const clauses = loadClauses(d.load);

@@ -16,9 +16,12 @@ export function parseVersion(text: string): StarRocksVersion | undefined {
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0), raw: text.trim() };
 }
 
-type VersionLike = Pick<StarRocksVersion, 'major' | 'minor' | 'patch'> | string;
+/** A version as compared: major, minor, patch. */
+export type VersionNumbers = Pick<StarRocksVersion, 'major' | 'minor' | 'patch'>;
 
-function coerce(v: VersionLike): Pick<StarRocksVersion, 'major' | 'minor' | 'patch'> {
+type VersionLike = VersionNumbers | string;
+
+function coerce(v: VersionLike): VersionNumbers {
   if (typeof v !== 'string') return v;
   const p = parseVersion(v);
   if (!p) throw new Error(`not a version: ${JSON.stringify(v)}`);

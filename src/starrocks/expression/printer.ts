@@ -2,26 +2,16 @@
 // "starrocks-expression-printing" §2, rules R1-R8, §7). `rewrite` applies the parse-time rewrites that depend on the
 // version; `print` is Expr.toSql: no user parentheses, AND/OR operands and NOT wrapped, one space around binary
 // operators, lower-case function names, upper-case keywords.
+import { type VersionNumbers, versionAtLeast } from '../version.ts';
 import { type Node, type TypeNode, typeText } from './ast.ts';
 
-export interface Version {
-  major: number;
-  minor: number;
-  patch: number;
-}
-
-const at = (v: Version, major: number, minor: number, patch = 0) =>
-  v.major - major || v.minor - minor || v.patch - patch;
-const atLeast = (v: Version, s: string) => {
-  const [a = 0, b = 0, c = 0] = s.split('.').map(Number);
-  return at(v, a, b, c) >= 0;
-};
+export type Version = VersionNumbers;
 
 /** #51677 & co.: back-quoted column references print back-quoted (rows 7, 10, 13; R5). */
 export function keepsBackquotes(v: Version): boolean {
   if (v.major === 3 && v.minor === 2) return v.patch >= 12;
   if (v.major === 3 && v.minor === 3) return v.patch >= 6;
-  return atLeast(v, '3.4.0');
+  return versionAtLeast(v, '3.4.0');
 }
 
 const ARITH_FUNCTIONS: Record<string, string> = {
@@ -40,11 +30,11 @@ function rewriteCall(n: Extract<Node, { k: 'call' }>, v: Version): Node {
   const a = n.args;
   if (n.db !== undefined || n.star || n.distinct) return n;
   const op = ARITH_FUNCTIONS[n.name];
-  if (op && a.length === 2 && atLeast(v, '3.0.0')) return { k: 'arith', op, l: a[0] as Node, r: a[1] as Node };
-  if (n.name === 'element_at' && a.length === 2 && atLeast(v, '3.0.1')) {
+  if (op && a.length === 2 && versionAtLeast(v, '3.0.0')) return { k: 'arith', op, l: a[0] as Node, r: a[1] as Node };
+  if (n.name === 'element_at' && a.length === 2 && versionAtLeast(v, '3.0.1')) {
     return { k: 'subscript', e: a[0] as Node, i: a[1] as Node };
   }
-  if (!atLeast(v, '3.1.0')) return n;
+  if (!versionAtLeast(v, '3.1.0')) return n;
   const str = (s: string): Node => ({ k: 'str', v: s });
   if (n.name === 'isnotnull' && a.length === 1) return { k: 'isnull', e: a[0] as Node, not: true };
   if ((n.name === 'lpad' || n.name === 'rpad') && a.length === 2) return { ...n, args: [...a, str(' ')] };
@@ -73,7 +63,7 @@ export function rewrite(n: Node, v: Version): Node {
     }
     case 'array': {
       const items = n.items.map(r);
-      return n.type && !atLeast(v, '3.1.0') ? { k: 'array', items, type: n.type } : { k: 'array', items };
+      return n.type && !versionAtLeast(v, '3.1.0') ? { k: 'array', items, type: n.type } : { k: 'array', items };
     }
     case 'arith':
     case 'cmp':
@@ -166,7 +156,7 @@ export function print(n: Node, v: Version): string {
     case 'default':
       return 'null';
     case 'date':
-      return printString(n.frac && atLeast(v, '3.0.4') ? `${n.v}.${n.frac}` : n.v);
+      return printString(n.frac && versionAtLeast(v, '3.0.4') ? `${n.v}.${n.frac}` : n.v);
     case 'arith':
     case 'cmp':
       return `${p(n.l)} ${n.op} ${p(n.r)}`;

@@ -8,8 +8,9 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Emulator, PROFILE_IDS, startEmulator } from '../../../emulator/index.ts';
+import { MASK } from '../../../src/observability/redact.ts';
 import { type ConnectionConfig, StarRocksClient } from '../../../src/starrocks/client.ts';
-import { classifyError, REDACTED, StarRocksError } from '../../../src/starrocks/errors.ts';
+import { classifyError, StarRocksError } from '../../../src/starrocks/errors.ts';
 import { parseVersion } from '../../../src/starrocks/version.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -58,7 +59,7 @@ async function setUp(client: StarRocksClient): Promise<void> {
 
 const createJob = (name: string) => ({
   sql: `CREATE ROUTINE LOAD shop.${name} ON orders COLUMNS TERMINATED BY "," FROM KAFKA ("kafka_broker_list" = "127.0.0.1:9", "kafka_topic" = "t", "property.sasl.password" = "${KAFKA_SECRET}")`,
-  redacted: `CREATE ROUTINE LOAD shop.${name} ON orders COLUMNS TERMINATED BY "," FROM KAFKA ("kafka_broker_list" = "127.0.0.1:9", "kafka_topic" = "t", "property.sasl.password" = "${REDACTED}")`,
+  redacted: `CREATE ROUTINE LOAD shop.${name} ON orders COLUMNS TERMINATED BY "," FROM KAFKA ("kafka_broker_list" = "127.0.0.1:9", "kafka_topic" = "t", "property.sasl.password" = "${MASK}")`,
   secrets: [KAFKA_SECRET],
 });
 
@@ -94,7 +95,7 @@ describe('StarRocks client against the FE emulator', () => {
       assert.equal(job.dbName, 'shop');
       assert.equal(job.tableName, 'orders');
       assert.equal(job.state, 'NEED_SCHEDULE');
-      assert.equal(job.customProperties['sasl.password'], REDACTED);
+      assert.equal(job.customProperties['sasl.password'], MASK);
       assert.equal(job.dataSourceProperties.topic, 't');
       assert.deepEqual(job.offsetLag, {}, '3.3.13 has OffsetLag');
       assert.deepEqual(job.extraColumns, {});
@@ -154,7 +155,7 @@ describe('StarRocks client against the FE emulator', () => {
       const echoed = await rejection(
         client.exec({
           sql: `PAUSE ROUTINE LOAD FOR "${KAFKA_SECRET}"`,
-          redacted: `PAUSE ROUTINE LOAD FOR "${REDACTED}"`,
+          redacted: `PAUSE ROUTINE LOAD FOR "${MASK}"`,
           secrets: [KAFKA_SECRET],
         }),
       );
@@ -162,7 +163,7 @@ describe('StarRocks client against the FE emulator', () => {
       assert.match(echoed.message, /Unexpected input/);
       const everything = `${echoed.message} ${echoed.stack} ${echoed.statement} ${JSON.stringify(echoed)}`;
       assert.ok(!everything.includes(KAFKA_SECRET), everything);
-      assert.ok(echoed.message.includes(REDACTED));
+      assert.ok(echoed.message.includes(MASK));
     } finally {
       await client.close();
     }
