@@ -55,12 +55,13 @@ export async function loadFromCluster(names: string[], src: ClusterSource): Prom
   const jobs: RoutineLoadJob[] = [];
   for (const n of names) jobs.push(await get(`RoutineLoadJob ${ns}/${n}`, custom('routineloadjobs', n)));
 
-  const secretData = new Map<string, Record<string, string> | null>();
+  // Data and resourceVersion: the revision the operator records (status.appliedHash) to tell a changed Secret.
+  const secretData = new Map<string, { data: Record<string, string>; revision: string } | null>();
   const readSecret = async (name: string) => {
     if (secretData.has(name)) return;
     try {
       const s = await core.readNamespacedSecret({ name, namespace: ns });
-      secretData.set(name, s.data ?? {});
+      secretData.set(name, { data: s.data ?? {}, revision: s.metadata?.resourceVersion ?? '' });
     } catch (e) {
       if (code(e) !== 404)
         throw new ManifestError(`Secret ${ns}/${name}: ${code(e) === 403 ? 'forbidden' : (e as Error).message}`);
@@ -68,8 +69,11 @@ export async function loadFromCluster(names: string[], src: ClusterSource): Prom
     }
   };
   const lookup = (name: string, key: string) => {
-    const b64 = secretData.get(name)?.[key];
-    return b64 === undefined ? undefined : { value: Buffer.from(b64, 'base64').toString('utf8'), revision: 'cluster' };
+    const s = secretData.get(name);
+    const b64 = s?.data[key];
+    return b64 === undefined || !s
+      ? undefined
+      : { value: Buffer.from(b64, 'base64').toString('utf8'), revision: s.revision };
   };
   // The Secrets a job references are the ones resolveDesired asks for: ask once to learn the names, then read them.
   for (const job of jobs) {

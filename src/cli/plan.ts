@@ -218,10 +218,12 @@ function resourceOf(t: PlanTarget, secrets: SecretLookup): PlanInput['resource']
   const live = t.live;
   let generation = live.metadata.generation;
   if (live !== job && generation !== undefined && !sameJob(live, job, secrets)) generation += 1;
+  // The manifest's Secrets have no revisions to compare with the ones the job was made with (status.appliedHash).
+  const { appliedHash: _, ...status } = live.status ?? {};
   return {
     metadata: { ...live.metadata, finalizers: finalizers(live.metadata), ...(generation ? { generation } : {}) },
     spec: job.spec,
-    status: live.status ?? {},
+    status: live === job ? (live.status ?? {}) : status,
   };
 }
 
@@ -250,6 +252,8 @@ function notReadFromHere(t: PlanTarget, g: GatheredInput, factsAsked: boolean): 
     unread.push(`status (${t.unknown}): an existing job named as this one is taken to be the one it manages`);
     input.resource = { ...input.resource, status: input.observed ? { jobId: input.observed.id } : {} };
   }
+  if ('live' in t && t.live !== t.job && t.live.status?.appliedHash !== undefined && g.secrets.length > 0)
+    unread.push("the Secrets' revisions (a manifest has none): a changed Secret value is not shown");
   if (g.factsError !== undefined) {
     const text = g.factsError instanceof Error ? g.factsError.message : String(g.factsError);
     unread.push(`Kafka, error log, table and schema (${text}): not considered`);

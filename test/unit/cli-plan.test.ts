@@ -163,3 +163,17 @@ test('an absent job is created as the operator would, and a secret in an unread 
   assert.match(r.text, /not read: status \(no kubeconfig \(\*\*\*\*\*\*\)\)/);
   assert.ok(!r.text.includes('(pw)'));
 });
+
+test('a manifest has no Secret revisions: the applied ones in status are not compared, and that is said', async () => {
+  const o = observed({ state: 'RUNNING', custom: { 'sasl.password': '******' } });
+  const spec = {
+    kafka: { brokers: ['k:9092'], topic: 'orders', secretProperties: { 'sasl.password': { name: 'k', key: 'p' } } },
+  };
+  const live = { ...job(3, spec), status: { jobId: o.id, appliedHash: 'k/p@41' } };
+  const r = await runPlan([{ job: job(3, spec), live }], [o], { kafka: reachable });
+  assert.deepEqual(statements(r.text), [], r.text);
+  assert.match(r.text, /not read: the Secrets' revisions \(a manifest has none\)/);
+  // From the cluster the revisions are the Secrets' own: a changed one is an ALTER, as the operator sees it.
+  const fromCluster = await runPlan([{ job: live, live }], [o], { kafka: reachable });
+  assert.deepEqual(statements(fromCluster.text), ['PAUSE', 'ALTER', 'RESUME'], fromCluster.text);
+});
