@@ -23,7 +23,7 @@ export {
 export { type LeaderCallbacks, LeaderElector, type LeaderElectorOptions, type StopOptions } from './leader.ts';
 export {
   createRuntimeMetrics,
-  type ReconcileResult,
+  type ReconcileOutcome,
   type RuntimeMetrics,
   type RuntimeMetricsOptions,
 } from './metrics.ts';

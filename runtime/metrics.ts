@@ -13,7 +13,8 @@ import {
   Registry,
 } from 'prom-client';
 
-export type ReconcileResult = 'success' | 'error' | 'requeue' | 'requeue_after';
+/** The `result` label of controller_runtime_reconcile_total: how a work-queue item ended. */
+export type ReconcileOutcome = 'success' | 'error' | 'requeue' | 'requeue_after';
 
 export interface RuntimeMetrics {
   readonly registry: Registry;

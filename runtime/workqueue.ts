@@ -3,16 +3,25 @@
 // per-key backoff under a global rate limit, and a hung handler cannot stall other keys (per-item timeout).
 // Keys added with priority 'high' (a user's edit) go ahead of keys queued at normal priority (periodic resyncs):
 // an edit never waits behind a full resync of thousands of objects.
-import type { RuntimeMetrics } from './metrics.ts';
+import type { ReconcileOutcome, RuntimeMetrics } from './metrics.ts';
 import { defaultControllerRateLimiter, type RateLimiter } from './ratelimit.ts';
 import { errorText, type Logger, silentLogger } from './util.ts';
 
-/** What a handler may ask for, as controller-runtime's `reconcile.Result`. Returning nothing means done. */
+/**
+ * What a handler may ask for, as controller-runtime's `reconcile.Result` (and its error). Returning nothing means
+ * done. A handler's whole answer fits here: the queue needs no exception to learn that a key failed.
+ */
 export interface HandlerResult {
   /** Retry with the rate limiter's backoff (counts as a requeue, not an error). */
   requeue?: boolean;
   /** Run again after this long (periodic resync of external state); resets the key's backoff. */
   requeueAfterMs?: number;
+  /**
+   * The handler failed: handled exactly as a thrown error (logged, counted as an error, retried with backoff when
+   * `requeueOnError`); `requeue` and `requeueAfterMs` are then ignored, as controller-runtime ignores the Result
+   * returned beside an error. An error marked `logged: true` is logged at debug level only.
+   */
+  error?: unknown;
 }
 
 export interface HandlerContext {
@@ -268,11 +277,12 @@ export class WorkQueue {
       await work;
       outcome = { ok: false, error };
     } else {
-      outcome = raced;
+      // A returned error is a failure like a thrown one.
+      outcome = raced.ok && raced.value?.error !== undefined ? { ok: false, error: raced.value.error } : raced;
     }
 
     const seconds = (performance.now() - t0) / 1000;
-    let result: 'success' | 'error' | 'requeue' | 'requeue_after';
+    let result: ReconcileOutcome;
     if (!outcome.ok) {
       result = 'error';
       // A handler that already logged the failure (rate-limited per cause) marks the error `logged`.

@@ -55,12 +55,13 @@ export async function loadFromCluster(names: string[], src: ClusterSource): Prom
   const jobs: RoutineLoadJob[] = [];
   for (const n of names) jobs.push(await get(`RoutineLoadJob ${ns}/${n}`, custom('routineloadjobs', n)));
 
-  const secretData = new Map<string, Record<string, string> | null>();
+  // Data and resourceVersion: the revision the operator records (status.appliedHash) to tell a changed Secret.
+  const secretData = new Map<string, { data: Record<string, string>; revision: string } | null>();
   const readSecret = async (name: string) => {
     if (secretData.has(name)) return;
     try {
       const s = await core.readNamespacedSecret({ name, namespace: ns });
-      secretData.set(name, s.data ?? {});
+      secretData.set(name, { data: s.data ?? {}, revision: s.metadata?.resourceVersion ?? '' });
     } catch (e) {
       if (code(e) !== 404)
         throw new ManifestError(`Secret ${ns}/${name}: ${code(e) === 403 ? 'forbidden' : (e as Error).message}`);
@@ -68,8 +69,11 @@ export async function loadFromCluster(names: string[], src: ClusterSource): Prom
     }
   };
   const lookup = (name: string, key: string) => {
-    const b64 = secretData.get(name)?.[key];
-    return b64 === undefined ? undefined : { value: Buffer.from(b64, 'base64').toString('utf8'), revision: 'cluster' };
+    const s = secretData.get(name);
+    const b64 = s?.data[key];
+    return b64 === undefined || !s
+      ? undefined
+      : { value: Buffer.from(b64, 'base64').toString('utf8'), revision: s.revision };
   };
   // The Secrets a job references are the ones resolveDesired asks for: ask once to learn the names, then read them.
   for (const job of jobs) {
@@ -110,4 +114,50 @@ export async function loadFromCluster(names: string[], src: ClusterSource): Prom
     },
     close: async () => manager?.closeAll(),
   };
+}
+
+/** A manifest's job as it is in the cluster (its status is what the operator plans from), or why it is not known. */
+export type LiveJob = { live: RoutineLoadJob } | { unknown: string };
+
+/**
+ * Reads each manifest job's object from the cluster (in its metadata.namespace, else -n, else the context's),
+ * bounded by `timeoutMs`. Never throws: a missing object, a cluster out of reach or a refused read is a reason.
+ */
+export async function readLiveJobs(jobs: RoutineLoadJob[], src: ClusterSource, timeoutMs: number): Promise<LiveJob[]> {
+  let kc: KubeConfig;
+  try {
+    kc = kubeConfig(src);
+  } catch (e) {
+    const reason = `no kubeconfig (${(e as Error).message.split('\n')[0]})`;
+    return jobs.map(() => ({ unknown: reason }));
+  }
+  const contextNs = kc.getContextObject(kc.getCurrentContext())?.namespace;
+  const objects = kc.makeApiClient(CustomObjectsApi);
+  const read = async (job: RoutineLoadJob): Promise<LiveJob> => {
+    const namespace = job.metadata.namespace ?? src.namespace ?? contextNs ?? 'default';
+    const what = `RoutineLoadJob ${namespace}/${job.metadata.name}`;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const live = await Promise.race([
+        objects.getNamespacedCustomObject({
+          group: API_GROUP,
+          version: API_VERSION,
+          namespace,
+          plural: 'routineloadjobs',
+          name: job.metadata.name,
+        }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+        }),
+      ]);
+      return { live: live as RoutineLoadJob };
+    } catch (e) {
+      if (code(e) === 404) return { unknown: `${what} is not in the cluster` };
+      if (code(e) === 403) return { unknown: `${what}: forbidden (check your RBAC)` };
+      return { unknown: `${what} could not be read: ${(e as Error).message.split('\n')[0]}` };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return Promise.all(jobs.map(read));
 }

@@ -31,10 +31,17 @@ Options:
       --kubeconfig <file> (cluster) the kubeconfig file to use (only it); default: the files KUBECONFIG lists
                           (separated by ':', merged as kubectl merges them), else ~/.kube/config
       --context <name>    (cluster) kubeconfig context
+                          plan -f also looks each manifest job up there (its metadata.namespace, else -n): its
+                          status is what the operator plans from
       --fe <url>          (plan) mysql://user@host:port, repeat for several FEs (tried in order); from the
                           cluster it overrides the connection's FEs. The password comes from STARROCKS_PASSWORD
       --timeout <sec>     (plan) connect and query timeout, default 10
   -o, --output <fmt>      text (default) or json
+
+plan gathers what the operator gathers: SHOW ROUTINE LOAD, the cluster's facts, the resource's status, Kafka
+(partitions, offsets), the error log of a paused job, the table and the Avro schema. An input it cannot read
+from where it runs (Kafka out of reach, a manifest job not in the cluster) is left out and named on a
+"not read:" line (JSON: "unread").
 
 Secret values are never printed: every SQL statement shown is the redacted rendering.
 
@@ -152,7 +159,9 @@ async function readCommand(
   }
   return await planCommand(
     {
-      ...(values.filename ? { file: values.filename } : { names, cluster }),
+      // With -f too: the manifest's jobs are looked up in the cluster for the status the operator plans from.
+      ...(values.filename ? { file: values.filename } : { names }),
+      cluster,
       fe: values.fe ?? [],
       output: values.output,
       timeoutMs: timeout * 1000,

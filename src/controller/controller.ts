@@ -6,6 +6,7 @@ import {
   createMultiNamespaceInformer,
   createRuntimeMetrics,
   EventRecorder,
+  type HandlerResult,
   type Informer,
   LeaderElector,
   objectKey,
@@ -60,45 +61,97 @@ export async function startOperator(
   // Before any client is built: every request of every client then shares one bounded keep-alive pool.
   const apiserverPool = shareApiserverConnections(kc, { maxConnections: cfg.kubeMaxConnections });
   const metrics = createRuntimeMetrics({ defaultMetrics: true });
+  const inf = createInformers(kc, cfg, logger);
+  const parts = createParts(kc, cfg, logger, metrics, inf);
+  const queues = {
+    jobs: new WorkQueue({ name: CONTROLLER, metrics, logger }),
+    connections: new WorkQueue({ name: 'starrocksconnection', metrics, logger }),
+  };
+  const started = wireInformers(inf, queues, parts);
+
+  // Serve /healthz before the first LIST: a slow or refused LIST must not make liveness kill the pod.
+  const health = await startHealthServer({
+    port: cfg.healthPort,
+    host: cfg.healthHost,
+    registry: metrics.registry,
+    readiness: () => inf.jobs.hasSynced() && inf.connections.hasSynced() && inf.secrets.hasSynced(),
+    logger,
+  });
+  await Promise.all([inf.secrets.start(), inf.connections.start(), inf.jobs.start()]);
+  // Jobs listed at startup are not edits: they queue at normal priority.
+  started();
+
+  const work = workLoop(kc, cfg, logger, inf, parts, queues);
+  const leadership = runLeadership(kc, cfg, logger, metrics, work);
+  logger.info(
+    {
+      namespaces: cfg.namespaces.length ? cfg.namespaces : 'all',
+      ...(cfg.selector ? { selector: cfg.selector, shard: cfg.leaseName } : {}),
+      resyncSeconds: cfg.resyncSeconds,
+      leaderElect: cfg.leaderElect,
+    },
+    'routine-load-operator started',
+  );
+
+  return {
+    metrics,
+    observer: parts.observer,
+    healthPort: health.port,
+    isLeader: leadership.isLeader,
+    async stop() {
+      await leadership.stop();
+      await Promise.all([inf.jobs.stop(), inf.connections.stop(), inf.secrets.stop()]);
+      await parts.connManager.closeAll();
+      await parts.kafkaFacts.close();
+      await health.close();
+      await apiserverPool.close();
+      logger.info({}, 'routine-load-operator stopped');
+    },
+  };
+}
+
+type Informers = ReturnType<typeof createInformers>;
+type Parts = ReturnType<typeof createParts>;
+interface Queues {
+  jobs: WorkQueue;
+  connections: WorkQueue;
+}
+
+/** RoutineLoadJobs (by the shard's selector), StarRocksConnections and Secrets, in the watched namespaces. */
+function createInformers(kc: KubeConfig, cfg: OperatorConfig, logger: AppLogger) {
   const namespaces = cfg.namespaces.length > 0 ? cfg.namespaces : undefined;
   const resource = (plural: string) => ({ group: API_GROUP, version: API_VERSION, plural });
-
   const jobs = createMultiNamespaceInformer<RoutineLoadJob>(kc, namespaces, resource('routineloadjobs'), {
     logger,
     ...(cfg.selector ? { labelSelector: cfg.selector } : {}),
   });
-  // Sharded: this replica's shard (its lease name) claims a job before acting on it; see shard.ts.
-  const shard = cfg.selector
-    ? new ShardOwnership(kc, { shard: cfg.leaseName, leaseNamespace: cfg.leaseNamespace })
-    : undefined;
   const connections = createMultiNamespaceInformer<StarRocksConnection>(
     kc,
     namespaces,
     resource('starrocksconnections'),
-    {
-      logger,
-    },
+    { logger },
   );
-  const secretsInformer = createMultiNamespaceInformer<SecretObject>(
+  const secrets = createMultiNamespaceInformer<SecretObject>(
     kc,
     namespaces,
     { group: '', version: 'v1', plural: 'secrets' },
-    {
-      logger,
-    },
+    { logger },
   );
-
-  const secrets: SecretReader = (ns, name, key) => {
-    const s = secretsInformer.get(ns, name);
+  const readSecret: SecretReader = (ns, name, key) => {
+    const s = secrets.get(ns, name);
     const b64 = s?.data?.[key];
     if (b64 === undefined) return undefined;
     return { value: Buffer.from(b64, 'base64').toString('utf8'), revision: s?.metadata.resourceVersion ?? '' };
   };
+  return { jobs, connections, secrets, readSecret };
+}
+
+/** The reconcilers and what they share: StarRocks clients, the observation cache, Kafka reads, writers. */
+function createParts(kc: KubeConfig, cfg: OperatorConfig, logger: AppLogger, metrics: RuntimeMetrics, inf: Informers) {
   // "FE unreachable, trying the next one" comes once per statement attempt: one line per FE and backoff step.
-  const connManager = new ConnectionManager(secrets, {
+  const connManager = new ConnectionManager(inf.readSecret, {
     logger: repeatLimited(logger, new RepeatLog(), (f) => String(f.fe)),
   });
-  const connWarnings = new RepeatLog();
   // Fresh reads come with each resync period (newPeriod); the age limit only backs that up.
   const observer = new Observer({ maxAgeMs: 2 * cfg.resyncSeconds * 1000 });
   // Kafka is read by the operator itself (partitions, offsets) at most once per topic per resync period.
@@ -110,20 +163,23 @@ export async function startOperator(
     kube: jobWriter,
     connections: connManager,
     observer,
-    secrets,
-    getConnection: (ns, name) => connections.get(ns, name),
+    secrets: inf.readSecret,
+    getConnection: (ns, name) => inf.connections.get(ns, name),
     events: { record: (job, type, reason, message) => void recorder.record(job, type, reason, message) },
     logger,
     metrics: opMetrics,
     jobFacts: new JobFactsGatherer({ kafka: kafkaFacts }),
-    listJobs: () => jobs.list(),
+    listJobs: () => inf.jobs.list(),
   });
   const connWriter = new KubeWriter(kc, 'starrocksconnections', { metrics: opMetrics });
+  return { connManager, observer, kafkaFacts, jobWriter, connWriter, reconciler, connWarnings: new RepeatLog() };
+}
 
-  const queue = new WorkQueue({ name: CONTROLLER, metrics, logger });
+/** Which keys to queue when a job, a connection or a Secret changes. Returns "startup LIST done". */
+function wireInformers(inf: Informers, queues: Queues, parts: Parts): () => void {
+  const { jobs, connections } = inf;
+  const queue = queues.jobs;
   let started = false;
-  const connQueue = new WorkQueue({ name: 'starrocksconnection', metrics, logger });
-
   // Which jobs to look at again when a connection or a Secret changes.
   const jobsUsingConnection = (ns: string, name: string) =>
     jobs.list().filter((j) => (j.metadata.namespace ?? 'default') === ns && j.spec.connectionRef.name === name);
@@ -152,13 +208,13 @@ export async function startOperator(
     }
   });
   jobs.on('delete', (j) => {
-    jobWriter.forget(j);
+    parts.jobWriter.forget(j);
     queue.add(objectKey(j), 'high');
   });
   const connChanged = (c: StarRocksConnection) => {
     const ns = c.metadata.namespace ?? 'default';
-    observer.invalidateConnection(`${ns}/${c.metadata.name}`);
-    connQueue.add(objectKey(c));
+    parts.observer.invalidateConnection(`${ns}/${c.metadata.name}`);
+    queues.connections.add(objectKey(c));
     for (const j of jobsUsingConnection(ns, c.metadata.name)) queue.add(objectKey(j));
   };
   connections.on('add', connChanged);
@@ -166,52 +222,65 @@ export async function startOperator(
     if (c.metadata.generation !== old.metadata.generation) connChanged(c);
   });
   connections.on('delete', (c) => {
-    void connManager.forget(c.metadata.namespace ?? 'default', c.metadata.name);
+    void parts.connManager.forget(c.metadata.namespace ?? 'default', c.metadata.name);
     connChanged(c);
   });
-  secretsInformer.on('update', (s) => {
+  inf.secrets.on('update', (s) => {
     const ns = s.metadata.namespace ?? 'default';
     for (const j of jobsUsingSecret(ns, s.metadata.name)) queue.add(objectKey(j));
     for (const c of connections.list()) {
       if ((c.metadata.namespace ?? 'default') === ns && c.spec.credentialsSecretRef.name === s.metadata.name) {
-        connQueue.add(objectKey(c));
+        queues.connections.add(objectKey(c));
       }
     }
   });
+  return () => {
+    started = true;
+  };
+}
 
-  // Serve /healthz before the first LIST: a slow or refused LIST must not make liveness kill the pod.
-  const health = await startHealthServer({
-    port: cfg.healthPort,
-    host: cfg.healthHost,
-    registry: metrics.registry,
-    readiness: () => jobs.hasSynced() && connections.hasSynced() && secretsInformer.hasSynced(),
-    logger,
-  });
-  await Promise.all([secretsInformer.start(), connections.start(), jobs.start()]);
-  // Jobs listed at startup are not edits: they queue at normal priority.
-  started = true;
-
-  // The work queue records controller_runtime_reconcile_* for each item it handles.
-  const reconcileJob = async (key: string) => {
+/** The work a leader does: both queues with their handlers, and the periodic resyncs. */
+function workLoop(
+  kc: KubeConfig,
+  cfg: OperatorConfig,
+  logger: AppLogger,
+  inf: Informers,
+  parts: Parts,
+  queues: Queues,
+) {
+  const { jobs, connections } = inf;
+  const { jobs: queue, connections: connQueue } = queues;
+  // Sharded: this replica's shard (its lease name) claims a job before acting on it; see shard.ts.
+  const shard = cfg.selector
+    ? new ShardOwnership(kc, { shard: cfg.leaseName, leaseNamespace: cfg.leaseNamespace })
+    : undefined;
+  // The work queue records controller_runtime_reconcile_* for each item it handles, and retries a returned error.
+  const reconcileJob = async (key: string): Promise<HandlerResult | undefined> => {
     const { namespace: ns, name } = splitKey(key);
     let job = jobs.get(ns ?? 'default', name);
     if (!job) {
       // Deleted, or (sharded) relabelled out of our selector: let the new shard have it, now that no reconcile
       // of ours is in flight.
       if (shard && (await shard.release(ns ?? 'default', name))) logger.info({ namespace: ns, name }, 'released job');
-      return;
+      return undefined;
     }
     if (shard) {
       const claim = await shard.claim(job);
       if (!claim.owned) return { requeueAfterMs: claim.retryAfterMs };
       job = claim.job;
     }
-    const r = await reconciler.reconcile(job);
-    if (r.error) throw r.error;
-    return r.requeueAfterMs ? { requeueAfterMs: r.requeueAfterMs } : undefined;
+    return parts.reconciler.reconcile(job);
   };
   const reconcileConnection = (key: string) =>
-    updateConnectionStatus(key, connections, connManager, observer, connWriter, logger, connWarnings);
+    updateConnectionStatus(
+      key,
+      connections,
+      parts.connManager,
+      parts.observer,
+      parts.connWriter,
+      logger,
+      parts.connWarnings,
+    );
 
   let resync: NodeJS.Timeout | undefined;
   // Jobs are resynced a slice at a time over the period (a burst would fill the queue at every period start).
@@ -220,9 +289,9 @@ export async function startOperator(
     keys: () => jobs.list().map(objectKey),
     add: (key) => queue.add(key),
     // One read of each database per period, by the first of its jobs in the period.
-    onPeriod: () => observer.newPeriod(),
+    onPeriod: () => parts.observer.newPeriod(),
   });
-  const startWorking = () => {
+  const start = () => {
     if (shard) {
       void shard
         .sweep(cfg.namespaces, (ns, name) => jobs.get(ns, name) !== undefined)
@@ -239,7 +308,7 @@ export async function startOperator(
     resync.unref();
     jobResync.start();
   };
-  const stopWorking = async () => {
+  const stop = async () => {
     if (resync) clearInterval(resync);
     jobResync.stop();
     await Promise.all([
@@ -247,66 +316,61 @@ export async function startOperator(
       connQueue.shutdown({ drain: true, timeoutMs: 30_000 }),
     ]);
   };
+  return { start, stop };
+}
 
-  let elector: LeaderElector | undefined;
+/** Work while leading (or at once without leader election); a lost lease ends the process. */
+function runLeadership(
+  kc: KubeConfig,
+  cfg: OperatorConfig,
+  logger: AppLogger,
+  metrics: RuntimeMetrics,
+  work: { start(): void; stop(): Promise<void> },
+): { isLeader(): boolean; stop(): Promise<void> } {
   let leader = !cfg.leaderElect;
   let stopping = false;
-  if (cfg.leaderElect) {
-    elector = new LeaderElector(kc, {
-      namespace: cfg.leaseNamespace,
-      name: cfg.leaseName,
-      identity: cfg.identity,
-      leaseDurationSeconds: cfg.leaseDurationSeconds,
-      renewDeadlineSeconds: cfg.renewDeadlineSeconds,
-      retryPeriodSeconds: cfg.retryPeriodSeconds,
-      logger,
-      metrics,
-    });
-    void elector.run({
-      onStartedLeading: async (signal) => {
-        leader = true;
-        logger.info({ identity: cfg.identity }, 'became leader');
-        startWorking();
-        await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
-        await stopWorking();
+  if (!cfg.leaderElect) {
+    work.start();
+    return {
+      isLeader: () => leader,
+      stop: async () => {
+        stopping = true;
+        await work.stop();
       },
-      onStoppedLeading: () => {
-        leader = false;
-        if (!stopping) {
-          // Lost the lease without being asked to stop: stop acting at once and let the pod restart fresh.
-          logger.error({ identity: cfg.identity }, 'lost leadership; exiting');
-          process.exit(1);
-        }
-      },
-    });
-  } else {
-    startWorking();
+    };
   }
-  logger.info(
-    {
-      namespaces: cfg.namespaces.length ? cfg.namespaces : 'all',
-      ...(cfg.selector ? { selector: cfg.selector, shard: cfg.leaseName } : {}),
-      resyncSeconds: cfg.resyncSeconds,
-      leaderElect: cfg.leaderElect,
-    },
-    'routine-load-operator started',
-  );
-
-  return {
+  const elector = new LeaderElector(kc, {
+    namespace: cfg.leaseNamespace,
+    name: cfg.leaseName,
+    identity: cfg.identity,
+    leaseDurationSeconds: cfg.leaseDurationSeconds,
+    renewDeadlineSeconds: cfg.renewDeadlineSeconds,
+    retryPeriodSeconds: cfg.retryPeriodSeconds,
+    logger,
     metrics,
-    observer,
-    healthPort: health.port,
+  });
+  void elector.run({
+    onStartedLeading: async (signal) => {
+      leader = true;
+      logger.info({ identity: cfg.identity }, 'became leader');
+      work.start();
+      await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
+      await work.stop();
+    },
+    onStoppedLeading: () => {
+      leader = false;
+      if (!stopping) {
+        // Lost the lease without being asked to stop: stop acting at once and let the pod restart fresh.
+        logger.error({ identity: cfg.identity }, 'lost leadership; exiting');
+        process.exit(1);
+      }
+    },
+  });
+  return {
     isLeader: () => leader,
-    async stop() {
+    stop: async () => {
       stopping = true;
-      if (elector) await elector.stop({ release: true });
-      else await stopWorking();
-      await Promise.all([jobs.stop(), connections.stop(), secretsInformer.stop()]);
-      await connManager.closeAll();
-      await kafkaFacts.close();
-      await health.close();
-      await apiserverPool.close();
-      logger.info({}, 'routine-load-operator stopped');
+      await elector.stop({ release: true });
     },
   };
 }
@@ -320,7 +384,7 @@ async function updateConnectionStatus(
   writer: KubeWriter,
   logger: AppLogger,
   warnings: RepeatLog,
-): Promise<{ requeueAfterMs: number } | undefined> {
+): Promise<HandlerResult | undefined> {
   const { namespace: ns, name } = splitKey(key);
   const conn = connections.get(ns ?? 'default', name);
   if (!conn) return undefined;

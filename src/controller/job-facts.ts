@@ -67,8 +67,15 @@ export class JobFactsGatherer {
    */
   readonly #pausesRead = new Set<string>();
 
-  constructor(opts: { kafka?: KafkaFactsReader }) {
+  readonly #kafkaWaitMs: number;
+
+  /**
+   * `kafkaWaitMs`: how long a gather waits for Kafka (default KAFKA_WAIT_MS: the operator uses a slower answer in
+   * its next reconcile; the plan CLI has one look and waits longer).
+   */
+  constructor(opts: { kafka?: KafkaFactsReader; kafkaWaitMs?: number }) {
     this.#kafka = opts.kafka;
+    this.#kafkaWaitMs = opts.kafkaWaitMs ?? KAFKA_WAIT_MS;
   }
 
   async gather(args: {
@@ -209,7 +216,7 @@ export class JobFactsGatherer {
     const read = (this.#kafka as KafkaFactsReader).topic(source, d.kafka.topic);
     const f = await Promise.race([
       read,
-      new Promise<undefined>((r) => setTimeout(() => r(undefined), KAFKA_WAIT_MS).unref()),
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), this.#kafkaWaitMs).unref()),
     ]);
     if (!f) return undefined;
     if (!f.reachable) return { reachable: false, error: f.error, readAt: f.readAt };

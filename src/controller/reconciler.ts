@@ -1,6 +1,8 @@
 // The imperative shell around the planner for one RoutineLoadJob: gather inputs (spec, Secrets, connection,
 // observed job, cluster facts), call plan(), execute its actions in order, write status if it changed, record
 // events. Every step that sends SQL is preceded by its intent in status (written by setPending).
+
+import type { HandlerResult } from '../../runtime/index.ts';
 import type { Condition } from '../api/common.ts';
 import type { RoutineLoadJob, RoutineLoadJobStatus } from '../api/routineloadjob.ts';
 import { jobNameOf } from '../api/routineloadjob.ts';
@@ -10,21 +12,12 @@ import { redact } from '../observability/redact.ts';
 import { RepeatLog } from '../observability/repeats.ts';
 import { errorText, truncate } from '../observability/text.ts';
 import { withJobConditions } from '../reconcile/conditions.ts';
-import { resolveDesired } from '../reconcile/desired.ts';
+import { afterRefusal, decideFailure } from '../reconcile/failure.ts';
 import { type Claimant, claimantOf } from '../reconcile/ownership.ts';
-import {
-  FINALIZER,
-  type PendingOperation,
-  type Plan,
-  type PlanEvent,
-  plan,
-  type Refusal,
-  refusalRetrySeconds,
-} from '../reconcile/plan.ts';
+import { FINALIZER, type PendingOperation, type Plan, type PlanEvent, plan, type Refusal } from '../reconcile/plan.ts';
 import { troubleshooting } from '../reconcile/troubleshooting.ts';
 import type { StarRocksClient } from '../starrocks/client.ts';
 import { classifyError } from '../starrocks/errors.ts';
-import { selectJob } from '../starrocks/facts.ts';
 import type { ObservedJob } from '../starrocks/observed.ts';
 import type { ConnectionManager, SecretReader } from './connections.ts';
 import { ConnectionProblem } from './connections.ts';
@@ -32,6 +25,7 @@ import { failpoint } from './failpoints.ts';
 import type { JobFacts, JobFactsGatherer } from './job-facts.ts';
 import type { KubeWriter } from './kube.ts';
 import type { Observer } from './observer.ts';
+import { type GatheredInput, gatherPlanInput, StarRocksUnreadable } from './plan-input.ts';
 
 export interface EventSink {
   record(involved: RoutineLoadJob, type: 'Normal' | 'Warning', reason: string, message: string): void;
@@ -44,26 +38,19 @@ export interface ReconcileMetrics {
 }
 
 export interface ReconcilerDeps {
-  kube: KubeWriter;
-  connections: ConnectionManager;
-  observer: Observer;
+  kube: Pick<KubeWriter, 'patchStatus' | 'setFinalizers'>;
+  connections: Pick<ConnectionManager, 'client'>;
+  observer: Pick<Observer, 'facts' | 'jobs' | 'invalidateJobs' | 'invalidateConnection'>;
   secrets: SecretReader;
   getConnection(namespace: string, name: string): StarRocksConnection | undefined;
   events: EventSink;
   logger: Logger;
   metrics?: ReconcileMetrics;
   /** Kafka, error-log, table and schema facts per job (optional: without it the planner decides on SHOW alone). */
-  jobFacts?: JobFactsGatherer;
+  jobFacts?: Pick<JobFactsGatherer, 'gather'>;
   /** Every RoutineLoadJob the operator watches (to find another resource that owns a job of the same name). */
   listJobs?: () => RoutineLoadJob[];
   now?: () => Date;
-}
-
-export interface ReconcileResult {
-  /** Re-run after this long (a step is in flight, or the job is being watched closely). */
-  requeueAfterMs?: number;
-  /** Set when the reconcile failed: the queue retries with backoff. */
-  error?: Error;
 }
 
 const MAX_ACTIONS_KEPT = 20;
@@ -78,14 +65,24 @@ export class Reconciler {
     this.#unreadable = new RepeatLog({ now: () => (deps.now?.() ?? new Date()).getTime() });
   }
 
-  async reconcile(job: RoutineLoadJob): Promise<ReconcileResult> {
-    const d = this.#d;
-    const now = d.now?.() ?? new Date();
-    const ns = job.metadata.namespace ?? 'default';
-    const log = { namespace: ns, name: job.metadata.name };
+  /** One reconcile: gather the planner's input, plan, carry the plan out. The answer goes to the work queue as is. */
+  async reconcile(job: RoutineLoadJob): Promise<HandlerResult> {
+    const now = this.#d.now?.() ?? new Date();
+    const target = this.#connect(job);
+    if ('blocked' in target) return this.#blocked(job, now, target.blocked.reason, target.blocked.message);
+    const gathered = await this.#gather(job, target, now);
+    if ('result' in gathered) return gathered.result;
+    const p = await this.#plan(job, gathered, now);
+    if ('result' in p) return p.result;
+    return this.#execute(job, p, target.client, target.connKey, now);
+  }
 
-    const conn = d.getConnection(ns, job.spec.connectionRef.name);
-    let client: StarRocksClient;
+  /** The job's StarRocksConnection and its client, or why there is none. */
+  #connect(
+    job: RoutineLoadJob,
+  ): { conn: StarRocksConnection; client: StarRocksClient; connKey: string } | { blocked: ConnectionProblem } {
+    const ns = job.metadata.namespace ?? 'default';
+    const conn = this.#d.getConnection(ns, job.spec.connectionRef.name);
     try {
       if (!conn) {
         throw new ConnectionProblem(
@@ -93,32 +90,39 @@ export class Reconciler {
           `StarRocksConnection ${ns}/${job.spec.connectionRef.name} does not exist`,
         );
       }
-      client = d.connections.client(conn);
+      return { conn, client: this.#d.connections.client(conn), connKey: `${ns}/${conn.metadata.name}` };
     } catch (e) {
       if (!(e instanceof ConnectionProblem)) throw e;
-      return this.#blocked(
-        job,
-        now,
-        e.reason,
-        `${e.message}${job.metadata.deletionTimestamp ? '; the job cannot be stopped until it is back' : ''}`,
-      );
+      const suffix = job.metadata.deletionTimestamp ? '; the job cannot be stopped until it is back' : '';
+      return { blocked: new ConnectionProblem(e.reason, `${e.message}${suffix}`) };
     }
-    const connKey = `${ns}/${conn.metadata.name}`;
+  }
 
-    let observedJobs: Awaited<ReturnType<Observer['jobs']>>;
-    let cluster: Awaited<ReturnType<Observer['facts']>>;
+  /** The planner's input (plan-input.ts, shared with the plan CLI), or the result of not being able to read it. */
+  async #gather(
+    job: RoutineLoadJob,
+    target: { conn: StarRocksConnection; client: StarRocksClient; connKey: string },
+    now: Date,
+  ): Promise<GatheredInput | { result: HandlerResult }> {
+    const d = this.#d;
+    const { conn, client, connKey } = target;
+    const ns = job.metadata.namespace ?? 'default';
+    const log = { namespace: ns, name: job.metadata.name };
+    let gathered: GatheredInput;
     try {
-      [cluster, observedJobs] = await Promise.all([
-        d.observer.facts(connKey, client),
-        d.observer.jobs(connKey, client, job.spec.database).catch((e: unknown) => {
-          // A database that does not exist holds no jobs; CREATE will say what is wrong.
-          if (classifyError(e).kind === 'unknown-database') return [];
-          throw e;
-        }),
-      ]);
+      gathered = await gatherPlanInput(job, {
+        cluster: () => d.observer.facts(connKey, client),
+        jobs: (db) => d.observer.jobs(connKey, client, db),
+        client,
+        secrets: (secretName, key) => d.secrets(ns, secretName, key),
+        ...(d.jobFacts ? { jobFacts: d.jobFacts } : {}),
+        claimedBy: (observed) => this.#claim(job, conn, observed).claimedBy,
+        now,
+      });
     } catch (e) {
-      const kind = classifyError(e).kind;
-      const message = `cannot read StarRocks: ${errorText(e)}`;
+      if (!(e instanceof StarRocksUnreadable)) throw e;
+      const kind = classifyError(e.error).kind;
+      const message = e.message;
       const v = this.#unreadable.failure(connKey, `${kind}:${message}`);
       if (v) d.logger.warn({ ...log, connection: connKey, kind, suppressed: v.suppressed }, message);
       d.observer.invalidateConnection(connKey);
@@ -129,60 +133,32 @@ export class Reconciler {
         message,
       );
       // Logged above (or counted): the work queue retries it without a line of its own per job.
-      return { ...res, error: Object.assign(new Error(message), { logged: true }) };
+      return { result: { ...res, error: Object.assign(new Error(message), { logged: true }) } };
     }
     const heldBack = this.#unreadable.recovered(connKey);
     if (heldBack !== undefined)
       d.logger.info({ connection: connKey, suppressed: heldBack }, 'StarRocks readable again');
+    if (gathered.factsError !== undefined)
+      d.logger.warn({ ...log, err: errorText(gathered.factsError) }, 'cannot gather job facts');
+    return gathered;
+  }
 
-    const name = jobNameOf(job);
-    const { observed, history } = selectJob(observedJobs, name);
-    let desired: ReturnType<typeof resolveDesired>;
-    try {
-      desired = resolveDesired(job, (secretName, key) => d.secrets(ns, secretName, key));
-    } catch (e) {
-      // A spec the validation let through but the operator cannot handle: said in status, never only in a log.
-      desired = { ok: false, problems: [{ field: 'spec', message: `cannot be handled: ${errorText(e)}` }] };
-    }
-    const lastFinal = observed ? undefined : history.find((h) => h.id === job.status?.jobId);
-    // The table matters to a job that was cancelled, or that vanished without a trace (history expired).
-    const gone = lastFinal?.state === 'CANCELLED' || (!observed && !lastFinal && job.status?.jobId !== undefined);
-    let facts: Awaited<ReturnType<JobFactsGatherer['gather']>> = {};
-    try {
-      facts =
-        (await d.jobFacts?.gather({
-          desired: desired.ok ? desired.desired : undefined,
-          observed,
-          wantsTable: gone && job.spec.autoResume?.onCancelled === 'RecreateWhenTableExists',
-          client,
-          ...(job.status ? { status: job.status } : {}),
-          now,
-        })) ?? {};
-    } catch (e) {
-      // Facts are optional inputs: decide without them rather than not at all.
-      d.logger.warn({ ...log, err: errorText(e) }, 'cannot gather job facts');
-    }
-    const { rejected, tasks, ...planFacts } = facts;
+  /** The plan with status.troubleshooting, or the result of a planner that failed (a bug: said in status). */
+  async #plan(job: RoutineLoadJob, g: GatheredInput, now: Date): Promise<Plan | { result: HandlerResult }> {
     let p: Plan;
     try {
-      p = plan({
-        resource: job,
-        desired,
-        ...(observed ? { observed } : {}),
-        history,
-        cluster,
-        ...planFacts,
-        ...this.#claim(job, conn, observed),
-        now,
-      });
+      p = plan(g.input);
     } catch (e) {
-      const text = redact(errorText(e), desired.ok ? desired.desired.secrets : []);
-      d.logger.error({ ...log, err: text }, 'planning failed');
+      const text = redact(errorText(e), g.secrets);
+      this.#d.logger.error(
+        { namespace: job.metadata.namespace, name: job.metadata.name, err: text },
+        'planning failed',
+      );
       const res = await this.#blocked(job, now, 'PlanningFailed', `the operator could not plan this job: ${text}`);
-      return { ...res, error: e instanceof Error ? e : new Error(String(e)) };
+      return { result: { ...res, error: e instanceof Error ? e : new Error(String(e)) } };
     }
-    addTroubleshooting(p, job, observed, { rejected, tasks }, desired.ok ? desired.desired.secrets : [], now);
-    return this.#execute(job, p, client, connKey, now);
+    addTroubleshooting(p, job, g.input.observed, g.read, g.secrets, now);
+    return p;
   }
 
   async #execute(
@@ -191,7 +167,7 @@ export class Reconciler {
     client: StarRocksClient,
     connKey: string,
     now: Date,
-  ): Promise<ReconcileResult> {
+  ): Promise<HandlerResult> {
     const d = this.#d;
     const log = { namespace: job.metadata.namespace, name: job.metadata.name };
     let current = job;
@@ -273,28 +249,33 @@ export class Reconciler {
     now: Date,
     actionsLog: NonNullable<RoutineLoadJobStatus['lastActions']>,
     client: StarRocksClient,
-  ): Promise<ReconcileResult> {
+  ): Promise<HandlerResult> {
     const { kind, error: e } = failure;
     const cls = classifyError(e).kind;
     const message = `${kind.toUpperCase()} ROUTINE LOAD failed: ${errorText(e)}`;
     this.#d.logger.warn({ namespace: job.metadata.namespace, name: job.metadata.name, kind: cls }, message);
-    const stateChange = cls === 'invalid-state-transition' || cls === 'job-not-found';
     const log = [
       ...actionsLog,
       { time: now.toISOString(), action: `${kind.toUpperCase()} (failed)`, detail: truncate(message, 2000) },
     ];
-    if (failure.refusal && cls !== 'connection' && !stateChange)
-      return this.#refused(job, statusNow, pending, failure.refusal, message, now, log, client);
-    // A CREATE that StarRocks refused did not happen: drop its intent so a job that later appears under the name
-    // is not mistaken for ours. A lost reply (connection error) or a name clash keeps it: the job may exist.
-    let keep = pending;
-    if (kind === 'create' && pending?.type === 'create' && cls !== 'connection' && cls !== 'name-in-use')
-      keep = undefined;
-    const next = statementFailedStatus(job, statusNow, { keep, kind, message, stateChange, now, actionsLog });
+    // What to do is decided in reconcile/failure.ts (refused, the job changed under us, or retry with backoff).
+    const decision = decideFailure({ statement: kind, error: cls, pending, refusal: failure.refusal });
+    if (decision.outcome === 'refused')
+      return this.#refused(job, statusNow, pending, decision.refusal, message, now, log, client);
+    const stateChange = decision.outcome === 'state-changed';
+    const next = statementFailedStatus(job, statusNow, {
+      keep: decision.pending,
+      kind,
+      message,
+      stateChange,
+      now,
+      actionsLog,
+    });
     await this.#d.kube.patchStatus(job, statusNow, next, 'statement-failed');
     this.#d.events.record(job, 'Warning', 'StatementFailed', message);
-    // The job changed under us (stale observation): look again soon; otherwise back off.
-    return stateChange ? { requeueAfterMs: 1000 } : { error: new Error(message) };
+    return decision.outcome === 'state-changed'
+      ? { requeueAfterMs: decision.requeueAfterMs }
+      : { error: new Error(message) };
   }
 
   /**
@@ -310,7 +291,7 @@ export class Reconciler {
     now: Date,
     log: NonNullable<RoutineLoadJobStatus['lastActions']>,
     client: StarRocksClient,
-  ): Promise<ReconcileResult> {
+  ): Promise<HandlerResult> {
     const d = this.#d;
     let undone = refusal.undo === undefined;
     if (refusal.undo) {
@@ -325,8 +306,9 @@ export class Reconciler {
         d.logger.warn({ namespace: job.metadata.namespace, name: job.metadata.name }, `cannot undo: ${errorText(e)}`);
       }
     }
-    const attempts = (refusal.attempts ?? 0) + 1;
-    const retryAfter = new Date(now.getTime() + refusalRetrySeconds(attempts) * 1000).toISOString();
+    const after = afterRefusal(refusal, undone, now);
+    const { attempts } = after;
+    const retryAfter = after.retryAfter.toISOString();
     const rejectedChange = {
       fingerprint: refusal.fingerprint,
       action: message.split(' ')[0] ?? '',
@@ -347,14 +329,14 @@ export class Reconciler {
         ['Degraded', 'True', 'ChangeRejected', text],
       ]),
     };
-    if (undone) delete next.pendingOperation;
+    if (after.dropPending) delete next.pendingOperation;
     else if (pending) next.pendingOperation = pending;
     await d.kube.patchStatus(job, statusNow, withConditions(job, next, statusNow.conditions, now), 'statement-failed');
     d.events.record(job, 'Warning', 'ChangeRejected', text);
-    return { requeueAfterMs: undone ? refusalRetrySeconds(attempts) * 1000 : 1000 };
+    return { requeueAfterMs: after.requeueAfterMs };
   }
 
-  async #blocked(job: RoutineLoadJob, now: Date, reason: string, message: string): Promise<ReconcileResult> {
+  async #blocked(job: RoutineLoadJob, now: Date, reason: string, message: string): Promise<HandlerResult> {
     await this.#d.kube.patchStatus(job, job.status ?? {}, blockedStatus(job, now, reason, message), 'blocked');
     this.#d.events.record(job, 'Warning', reason, message);
     return { requeueAfterMs: SLOW_RETRY_MS };

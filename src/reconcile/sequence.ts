@@ -3,9 +3,11 @@
 // request needs all of them. This replays the planner against the effect each statement has on StarRocks (a
 // PAUSE pauses, a STOP ends the job, a RESUME resumes), carrying the status the operator would write, until the
 // plan is done: it sends nothing more, or it has created or altered the job (after that the job is what the
-// spec says). Pure: nothing is sent.
+// spec says; or, for an ALTER of PROPERTIES on a job that stays paused, once the healing that follows it is
+// planned: a user's fix to a job StarRocks paused is ALTER now, RESUME next). Pure: nothing is sent.
 import type { RoutineLoadJobStatus } from '../api/routineloadjob.ts';
 import { type ObservedJob, ReasonCode } from '../starrocks/observed.ts';
+import { JOB_PROPERTIES } from '../starrocks/properties.ts';
 import { type Plan, type PlanInput, plan } from './plan.ts';
 
 export interface Stage {
@@ -19,15 +21,43 @@ const MAX_STAGES = 5;
 export function planSequence(input: PlanInput): Stage[] {
   const stages: Stage[] = [];
   let current = input;
+  let altered = false;
   for (let i = 0; i < MAX_STAGES; i++) {
     const p = plan(current);
     const statements = p.actions.filter((a) => a.type === 'sql');
-    stages.push({ plan: p, statements });
     const kinds = statements.map((a) => (a.type === 'sql' ? a.statement.kind : ''));
-    if (kinds.length === 0 || kinds.includes('create') || kinds.includes('alter')) break;
+    // The simulated ALTER did not settle the drift: show no more than what is certain.
+    if (altered && kinds.includes('alter')) break;
+    stages.push({ plan: p, statements });
+    if (kinds.length === 0 || kinds.includes('create')) break;
+    if (kinds.includes('alter')) {
+      const next = afterPropertiesAlter(current, p, kinds);
+      if (!next) break;
+      current = next;
+      altered = true;
+      continue;
+    }
     current = afterStage(current, p);
   }
   return stages;
+}
+
+/**
+ * After an ALTER of job PROPERTIES only, on a job that stays paused (StarRocks paused it): the input with the job
+ * showing the new values, so the next stage is what the operator does next (resume a job the change fixed).
+ * Undefined for any other ALTER: the sequence ends there, the job being what the spec says.
+ */
+function afterPropertiesAlter(input: PlanInput, p: Plan, kinds: string[]): PlanInput | undefined {
+  const o = input.observed;
+  const staysPaused = o?.state === 'PAUSED' && !kinds.includes('resume') && !kinds.includes('pause');
+  if (!o || !staysPaused) return undefined;
+  const jobProperties = { ...o.jobProperties };
+  for (const d of p.drifts.filter((x) => x.kind === 'alter')) {
+    const def = JOB_PROPERTIES.find((x) => `spec.properties.${x.field}` === d.field);
+    if (!def?.show) return undefined;
+    jobProperties[def.show] = d.desired;
+  }
+  return afterStage({ ...input, observed: { ...o, jobProperties } }, p);
 }
 
 /** The planner's input as it would be once the stage's actions took effect. */

@@ -134,6 +134,42 @@ describe('WorkQueue', () => {
     await q.shutdown();
   });
 
+  test('a returned error is a failure like a thrown one: counted, retried with backoff, requeueAfterMs ignored', async () => {
+    const metrics = createRuntimeMetrics();
+    const warned: string[] = [];
+    const debugged: string[] = [];
+    const logger = {
+      info: () => {},
+      warn: (o: object) => void warned.push(String((o as { err?: unknown }).err)),
+      error: () => {},
+      debug: (o: object) => void debugged.push(String((o as { err?: unknown }).err)),
+    };
+    const q = new WorkQueue({
+      name: 'ret',
+      metrics,
+      logger,
+      rateLimiter: defaultControllerRateLimiter({ baseDelayMs: 5 }),
+    });
+    const attempts: number[] = [];
+    q.start(async (_k, ctx) => {
+      attempts.push(ctx.attempt);
+      if (attempts.length === 1) return { error: new Error('first'), requeueAfterMs: 60_000 };
+      if (attempts.length === 2) return { error: Object.assign(new Error('second'), { logged: true }) };
+      return undefined;
+    });
+    q.add('e');
+    await until('3 runs', () => attempts.length === 3);
+    // Retried after the backoff (not after 60 s), with the failure counted as an attempt.
+    assert.deepEqual(attempts, [0, 1, 2]);
+    assert.deepEqual(warned, ['first'], 'an error not yet logged is logged as a warning');
+    assert.deepEqual(debugged, ['second'], 'an error the handler logged itself is logged at debug level');
+    const total = await metrics.registry.getSingleMetric('controller_runtime_reconcile_total')?.get();
+    const errors = total?.values.find((v) => v.labels.controller === 'ret' && v.labels.result === 'error')?.value;
+    assert.equal(errors, 2);
+    await until('forgotten after success', () => q.numRequeues('e') === 0);
+    await q.shutdown();
+  });
+
   test('addAfter keeps the earliest pending time for a key', async () => {
     const q = new WorkQueue();
     const runs: string[] = [];
