@@ -28,6 +28,7 @@ import { classifyError } from '../starrocks/errors.ts';
 import type { OperatorConfig } from './config.ts';
 import { ConnectionManager, ConnectionProblem, type SecretReader } from './connections.ts';
 import { JobFactsGatherer } from './job-facts.ts';
+import { JobNameIndex } from './job-index.ts';
 import { KubeWriter } from './kube.ts';
 import { shareApiserverConnections } from './kube-pool.ts';
 import { loadKubeConfig } from './kubeconfig.ts';
@@ -158,6 +159,11 @@ function createParts(kc: KubeConfig, cfg: OperatorConfig, logger: AppLogger, met
   const kafkaFacts = new KafkaFactsReader({ maxAgeMs: cfg.resyncSeconds * 1000 });
   const opMetrics = operatorMetrics(metrics);
   const jobWriter = new KubeWriter(kc, 'routineloadjobs', { metrics: opMetrics });
+  // Registered before the informers start, so the startup LIST fills it too.
+  const jobIndex = new JobNameIndex();
+  inf.jobs.on('add', (j) => jobIndex.set(j));
+  inf.jobs.on('update', (j) => jobIndex.set(j));
+  inf.jobs.on('delete', (j) => jobIndex.delete(j));
   const recorder = new EventRecorder(kc, { component: 'routine-load-operator', host: cfg.identity, logger });
   const reconciler = new Reconciler({
     kube: jobWriter,
@@ -169,7 +175,7 @@ function createParts(kc: KubeConfig, cfg: OperatorConfig, logger: AppLogger, met
     logger,
     metrics: opMetrics,
     jobFacts: new JobFactsGatherer({ kafka: kafkaFacts }),
-    listJobs: () => inf.jobs.list(),
+    jobsNamed: (database, jobName) => jobIndex.named(database, jobName),
   });
   const connWriter = new KubeWriter(kc, 'starrocksconnections', { metrics: opMetrics });
   return { connManager, observer, kafkaFacts, jobWriter, connWriter, reconciler, connWarnings: new RepeatLog() };

@@ -48,8 +48,8 @@ export interface ReconcilerDeps {
   metrics?: ReconcileMetrics;
   /** Kafka, error-log, table and schema facts per job (optional: without it the planner decides on SHOW alone). */
   jobFacts?: Pick<JobFactsGatherer, 'gather'>;
-  /** Every RoutineLoadJob the operator watches (to find another resource that owns a job of the same name). */
-  listJobs?: () => RoutineLoadJob[];
+  /** The watched RoutineLoadJobs whose job is database.jobName (another resource may own a job of that name). */
+  jobsNamed?: (database: string, jobName: string) => RoutineLoadJob[];
   now?: () => Date;
 }
 
@@ -347,7 +347,7 @@ export class Reconciler {
     const d = this.#d;
     const target = (c: StarRocksConnection | undefined) =>
       c ? `${[...c.spec.frontends].sort().join(',')}:${c.spec.mysqlPort ?? 9030}` : '';
-    const others: Claimant[] = (d.listJobs?.() ?? []).map((j) => {
+    const others: Claimant[] = (d.jobsNamed?.(job.spec.database, jobNameOf(job)) ?? []).map((j) => {
       const ns = j.metadata.namespace ?? 'default';
       return {
         ref: `${ns}/${j.metadata.name}`,
