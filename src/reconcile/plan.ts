@@ -8,6 +8,7 @@ import type { Condition } from '../api/common.ts';
 import type { RoutineLoadJob, RoutineLoadJobStatus } from '../api/routineloadjob.ts';
 import { jobNameOf, offsetText } from '../api/routineloadjob.ts';
 import { redact } from '../starrocks/errors.ts';
+import type { ClusterFacts } from '../starrocks/facts.ts';
 import { isFinalState, nextOffset, type ObservedJob, ReasonCode } from '../starrocks/observed.ts';
 import { JOB_PROPERTIES, supports } from '../starrocks/properties.ts';
 import {
@@ -19,7 +20,6 @@ import {
   renderStop,
   type Statement,
 } from '../starrocks/sql.ts';
-import type { StarRocksVersion } from '../starrocks/version.ts';
 import { type Analysis, analysePause, type TopicView } from './analysis.ts';
 import { concurrencyTarget, type Proposal, stabilize } from './concurrency.ts';
 import { condition, withJobConditions } from './conditions.ts';
@@ -32,27 +32,8 @@ import { isOurs, markOf, ownerGroupId } from './ownership.ts';
 
 export const FINALIZER = 'routineload.dev/finalizer';
 
-export interface ClusterFacts {
-  version: Pick<StarRocksVersion, 'major' | 'minor' | 'patch'>;
-  aliveBackends?: number;
-  totalBackends?: number;
-  /** FE config max_routine_load_task_concurrent_num. */
-  feMaxConcurrency?: number;
-  /** FE config routine_load_scheduler_interval_millisecond (how soon the FE's own auto-resume acts). */
-  feSchedulerIntervalMs?: number;
-  /** What StarRocks uses for properties a job does not set (a removed spec field goes back to these). */
-  defaults?: ClusterDefaults;
-}
-
-/** Cluster-dependent defaults of job properties: FE config and the session time zone a CREATE captures. */
-export interface ClusterDefaults {
-  /** FE config routine_load_task_consume_second. */
-  taskConsumeSeconds?: number;
-  /** FE config routine_load_task_timeout_second. */
-  taskTimeoutSeconds?: number;
-  /** The global time_zone a new session (the operator's) starts with. */
-  timeZone?: string;
-}
+/** Produced by starrocks/facts.ts; re-exported for the planner's importers. */
+export type { ClusterDefaults, ClusterFacts } from '../starrocks/facts.ts';
 
 /** Result of checking an Avro subject's latest schema against the target table (format avro only). */
 export interface SchemaCheck {
