@@ -88,10 +88,8 @@ export interface Refusal {
   attempts?: number;
 }
 
-/** When a refused statement is tried again: 1 min, doubling, at most 1 h (a changed spec tries at once). */
-export function refusalRetrySeconds(attempts: number): number {
-  return Math.min(3600, 60 * 2 ** Math.max(0, attempts - 1));
-}
+/** The refusal backoff is named with the other delays (conditions.ts); re-exported for the shell. */
+export { refusalRetrySeconds } from './conditions.ts';
 
 /** A short, stable identity of a text (FNV-1a, 32 bits, hex). */
 export function fingerprintOf(text: string): string {
