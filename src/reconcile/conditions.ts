@@ -355,9 +355,10 @@ export function requeueSeconds(s: JobSituation): number | undefined {
   switch (s.kind) {
     case 'inFlight':
       return REQUEUE_SECONDS.inFlight;
+    case 'pausedByStarRocks':
+      return s.healing === 'acting' ? REQUEUE_SECONDS.inFlight : s.recheckAfterSeconds;
     case 'held':
     case 'running':
-    case 'pausedByStarRocks':
       return s.recheckAfterSeconds;
     case 'paused':
       return undefined;
