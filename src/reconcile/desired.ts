@@ -139,21 +139,37 @@ function expressionProblem(e: unknown): string {
   return `cannot read the expression: ${e instanceof Error ? e.message : String(e)}`;
 }
 
+type Problem = (field: string, message: string) => void;
+type Spec = RoutineLoadJob['spec'];
+
 export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, secrets: SecretLookup): ResolveResult {
   const problems: SpecProblem[] = [];
-  const problem = (field: string, message: string) => problems.push({ field, message });
+  const problem: Problem = (field, message) => problems.push({ field, message });
 
   // Defaults first (as the apiserver applies them), then the schema, then the rules CEL expresses.
-  const spec = applyDefaults(specOpenAPI, job.spec) as RoutineLoadJob['spec'];
+  const spec = applyDefaults(specOpenAPI, job.spec) as Spec;
   for (const i of checkSchema(specOpenAPI, spec)) problem(i.path, i.message);
   for (const f of nulFields(spec, 'spec')) problem(f, 'contains a NUL character, which StarRocks cannot take');
   if (problems.length > 0) return { ok: false, problems };
 
+  checkLoadOptions(spec, problem);
+  const { columns, where } = loadExpressions(spec, problem);
+  checkProperties(spec, problem);
+  checkKafka(spec, problem);
+  const conc = spec.concurrency;
+  if (conc?.min !== undefined && conc.max !== undefined && conc.min > conc.max) {
+    problem('spec.concurrency.min', 'must be <= spec.concurrency.max');
+  }
+  const resolved = resolveSecrets(spec, secrets, problem);
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, desired: desiredJob(job, spec, { columns, where }, resolved) };
+}
+
+/** Options that apply to some formats only, and the byte lengths of separators. */
+function checkLoadOptions(spec: Spec, problem: Problem): void {
   const load = spec.load ?? {};
   const format = load.format ?? 'csv';
-  const props = spec.properties ?? {};
   const kafka = spec.kafka;
-
   if (format !== 'csv') {
     for (const f of ['columnSeparator', 'rowDelimiter', 'enclose', 'escape', 'trimSpace'] as const) {
       if (load[f] !== undefined) problem(`spec.load.${f}`, `applies to format csv only (format is ${format})`);
@@ -175,7 +191,11 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
     const v = load[f];
     if (v !== undefined && utf8Length(v) !== 1) problem(`spec.load.${f}`, 'must be a single one-byte character');
   }
+}
 
+/** COLUMNS and WHERE, parsed (and rendered once: what cannot be rendered fails here); JSON paths checked. */
+function loadExpressions(spec: Spec, problem: Problem): { columns: ColumnMapping[]; where: Expr | undefined } {
+  const load = spec.load ?? {};
   const columns: ColumnMapping[] = [];
   (load.columns ?? []).forEach((text, i) => {
     try {
@@ -209,7 +229,12 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
   if (load.jsonRoot !== undefined && load.jsonRoot !== '' && !load.jsonRoot.startsWith('$')) {
     problem('spec.load.jsonRoot', `a JSON path starts with "$", got ${JSON.stringify(load.jsonRoot)}`);
   }
+  return { columns, where };
+}
 
+/** Job properties that depend on each other or on the tz database. */
+function checkProperties(spec: Spec, problem: Problem): void {
+  const props = spec.properties ?? {};
   if (props.timezone !== undefined && !validTimezone(props.timezone)) {
     problem(
       'spec.properties.timezone',
@@ -223,7 +248,11 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
   ) {
     problem('spec.properties.taskTimeoutSeconds', 'must be larger than taskConsumeSeconds');
   }
+}
 
+/** Offsets, partitions and Kafka settings that belong elsewhere in the spec. */
+function checkKafka(spec: Spec, problem: Problem): void {
+  const kafka = spec.kafka;
   if (kafka.offsets !== undefined) {
     if (kafka.partitions === undefined)
       problem('spec.kafka.offsets', 'needs spec.kafka.partitions (one offset per partition)');
@@ -264,12 +293,18 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
       problem(`spec.kafka.properties[${k}]`, 'use spec.kafka.groupId, clientId or defaultOffset instead');
     }
   }
-  const conc = spec.concurrency;
-  if (conc?.min !== undefined && conc.max !== undefined && conc.min > conc.max) {
-    problem('spec.concurrency.min', 'must be <= spec.concurrency.max');
-  }
+}
 
-  // Secrets: resolve every reference; report missing ones without guessing.
+interface ResolvedSecrets {
+  secretValues: string[];
+  revisions: string[];
+  secretProperties: Array<[string, string]>;
+  schemaRegistryCredentials: DesiredJob['kafka']['schemaRegistryCredentials'];
+}
+
+/** Secrets: resolve every reference; report missing ones without guessing. */
+function resolveSecrets(spec: Spec, secrets: SecretLookup, problem: Problem): ResolvedSecrets {
+  const kafka = spec.kafka;
   const secretValues: string[] = [];
   const revisions: string[] = [];
   const secretProperties: Array<[string, string]> = [];
@@ -303,8 +338,24 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
       revisions.push(`${ref.name}@${user.revision}`);
     }
   }
-  if (problems.length > 0) return { ok: false, problems };
+  return { secretValues, revisions, secretProperties, schemaRegistryCredentials };
+}
 
+/** The job as it is sent: properties and Kafka settings in a stable order, secrets and their revisions. */
+function desiredJob(
+  job: Pick<RoutineLoadJob, 'metadata' | 'spec'>,
+  spec: Spec,
+  exprs: { columns: ColumnMapping[]; where: Expr | undefined },
+  resolved: ResolvedSecrets,
+): DesiredJob {
+  const { columns, where } = exprs;
+  const { secretValues, revisions, secretProperties, schemaRegistryCredentials } = resolved;
+  const load = spec.load ?? {};
+  const format = load.format ?? 'csv';
+  const props = spec.properties ?? {};
+  const kafka = spec.kafka;
+  const conc = spec.concurrency;
+  const reg = kafka.schemaRegistry;
   const properties: Array<[string, string]> = [['format', format]];
   if (load.jsonPaths) properties.push(['jsonpaths', JSON.stringify(load.jsonPaths)]);
   if (load.jsonRoot !== undefined) properties.push(['json_root', load.jsonRoot]);
@@ -326,34 +377,31 @@ export function resolveDesired(job: Pick<RoutineLoadJob, 'metadata' | 'spec'>, s
   }
 
   return {
-    ok: true,
-    desired: {
-      database: spec.database,
-      table: spec.table,
-      name: jobNameOf({ metadata: job.metadata, spec }),
-      format,
-      load: {
-        ...(load.columnSeparator !== undefined ? { columnSeparator: load.columnSeparator } : {}),
-        ...(load.rowDelimiter !== undefined ? { rowDelimiter: load.rowDelimiter } : {}),
-        ...(load.columns ? { columns } : {}),
-        ...(where ? { where } : {}),
-        ...(load.partitions ? { partitions: load.partitions } : {}),
-        temporaryPartitions: load.temporaryPartitions ?? false,
-      },
-      properties,
-      ...(conc?.desired !== undefined ? { fixedConcurrency: conc.desired } : {}),
-      kafka: {
-        brokers: kafka.brokers,
-        topic: kafka.topic,
-        ...(kafka.partitions ? { partitions: kafka.partitions } : {}),
-        ...(kafka.offsets ? { offsets: kafka.offsets.map(offsetText) } : {}),
-        properties: kafkaProps,
-        secretProperties,
-        ...(reg ? { schemaRegistryUrl: reg.url } : {}),
-        ...(schemaRegistryCredentials ? { schemaRegistryCredentials } : {}),
-      },
-      secrets: secretValues.filter((v) => v.length > 0),
-      secretRevisions: revisions.sort().join(','),
+    database: spec.database,
+    table: spec.table,
+    name: jobNameOf({ metadata: job.metadata, spec }),
+    format,
+    load: {
+      ...(load.columnSeparator !== undefined ? { columnSeparator: load.columnSeparator } : {}),
+      ...(load.rowDelimiter !== undefined ? { rowDelimiter: load.rowDelimiter } : {}),
+      ...(load.columns ? { columns } : {}),
+      ...(where ? { where } : {}),
+      ...(load.partitions ? { partitions: load.partitions } : {}),
+      temporaryPartitions: load.temporaryPartitions ?? false,
     },
+    properties,
+    ...(conc?.desired !== undefined ? { fixedConcurrency: conc.desired } : {}),
+    kafka: {
+      brokers: kafka.brokers,
+      topic: kafka.topic,
+      ...(kafka.partitions ? { partitions: kafka.partitions } : {}),
+      ...(kafka.offsets ? { offsets: kafka.offsets.map(offsetText) } : {}),
+      properties: kafkaProps,
+      secretProperties,
+      ...(reg ? { schemaRegistryUrl: reg.url } : {}),
+      ...(schemaRegistryCredentials ? { schemaRegistryCredentials } : {}),
+    },
+    secrets: secretValues.filter((v) => v.length > 0),
+    secretRevisions: revisions.sort().join(','),
   };
 }

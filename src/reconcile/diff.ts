@@ -98,34 +98,60 @@ const csv = (s: string | undefined) =>
     .map((x) => x.trim())
     .filter((x) => x.length > 0);
 
-export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffResult {
-  const drifts: Drift[] = [];
-  const alter: AlterChange = { load: {}, properties: [], kafka: [] };
-  const add = (drift: Drift) => drifts.push(drift);
-  const recreate = (field: string, desired: string, observed: string, note: string) =>
-    add({ field, kind: 'recreate', desired, observed, note });
+/** What the comparison collects: the drifts found and the ALTER that applies the alterable ones. */
+interface Diffing {
+  d: DesiredJob;
+  o: ObservedJob;
+  ctx: DiffContext;
+  drifts: Drift[];
+  alter: AlterChange;
+}
 
+const recreate = (x: Diffing, field: string, desired: string, observed: string, note: string) =>
+  x.drifts.push({ field, kind: 'recreate', desired, observed, note });
+
+export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffResult {
+  const x: Diffing = { d, o, ctx, drifts: [], alter: { load: {}, properties: [], kafka: [] } };
+  diffIdentity(x);
+  diffSource(x);
+  diffSeparators(x);
+  diffColumnsAndWhere(x);
+  diffTargetPartitions(x);
+  diffFormatProperties(x);
+  diffJobProperties(x);
+  diffKafkaProperties(x);
+  diffRegistryAndSecrets(x);
+  return { drifts: x.drifts, alter: x.alter, needsRecreate: x.drifts.some((r) => r.kind === 'recreate') };
+}
+
+/** Table, topic and format: a job cannot move to another of these. */
+function diffIdentity(x: Diffing): void {
+  const { d, o } = x;
   // --- identity: table, topic, format
   if (o.tableName !== d.table) {
-    recreate('spec.table', d.table, o.tableName, 'a job cannot move to another table');
+    recreate(x, 'spec.table', d.table, o.tableName, 'a job cannot move to another table');
   }
   const topic = o.dataSourceProperties.topic;
   if (topic !== undefined && topic !== d.kafka.topic) {
-    recreate('spec.kafka.topic', d.kafka.topic, topic, 'StarRocks cannot change kafka_topic');
+    recreate(x, 'spec.kafka.topic', d.kafka.topic, topic, 'StarRocks cannot change kafka_topic');
   }
   const shownFormat = show(o, SHOW_KEYS.format) ?? (show(o, 'dataFormat') === 'json' ? 'json' : 'csv');
   if (shownFormat.toLowerCase() !== d.format) {
-    recreate('spec.load.format', d.format, shownFormat, 'StarRocks cannot ALTER the format');
+    recreate(x, 'spec.load.format', d.format, shownFormat, 'StarRocks cannot ALTER the format');
   }
+}
 
+/** Brokers (ALTERed on 3.4.5+) and pinned partitions (ALTER cannot add or remove them). */
+function diffSource(x: Diffing): void {
+  const { d, o, ctx, alter } = x;
   // --- brokers
   const brokers = csv(o.dataSourceProperties.brokerList);
   if (brokers.length > 0 && [...brokers].sort().join(',') !== [...d.kafka.brokers].sort().join(',')) {
     const field = 'spec.kafka.brokers';
     if (supports(ctx.version, 'alterBrokerList')) {
-      add({ field, kind: 'alter', desired: d.kafka.brokers.join(','), observed: brokers.join(',') });
+      x.drifts.push({ field, kind: 'alter', desired: d.kafka.brokers.join(','), observed: brokers.join(',') });
       alter.kafka.push({ key: 'kafka_broker_list', value: d.kafka.brokers.join(',') });
-    } else recreate(field, d.kafka.brokers.join(','), brokers.join(','), 'ALTER of kafka_broker_list needs 3.4.5+');
+    } else recreate(x, field, d.kafka.brokers.join(','), brokers.join(','), 'ALTER of kafka_broker_list needs 3.4.5+');
   }
 
   // --- pinned partitions: ALTER cannot add or remove pinned partitions.
@@ -135,10 +161,20 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
       .sort((a, b) => a - b);
     const want = [...d.kafka.partitions].sort((a, b) => a - b);
     if (shown.length > 0 && shown.join(',') !== want.join(',')) {
-      recreate('spec.kafka.partitions', want.join(','), shown.join(','), 'ALTER cannot change the pinned partitions');
+      recreate(
+        x,
+        'spec.kafka.partitions',
+        want.join(','),
+        shown.join(','),
+        'ALTER cannot change the pinned partitions',
+      );
     }
   }
+}
 
+/** CSV separators; one the spec no longer sets goes back to StarRocks' default. */
+function diffSeparators(x: Diffing): void {
+  const { d, o, alter } = x;
   // --- load clauses
   if (d.format === 'csv') {
     for (const f of ['columnSeparator', 'rowDelimiter'] as const) {
@@ -150,11 +186,21 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
       if (d.load[f] === undefined && f === 'rowDelimiter' && shownText === '\t') continue;
       const have = shownLiteral(shownText);
       if (have !== want) {
-        add({ field: `spec.load.${f}`, kind: 'alter', desired: JSON.stringify(want), observed: JSON.stringify(have) });
+        x.drifts.push({
+          field: `spec.load.${f}`,
+          kind: 'alter',
+          desired: JSON.stringify(want),
+          observed: JSON.stringify(have),
+        });
         alter.load[f] = want;
       }
     }
   }
+}
+
+/** COLUMNS and WHERE: what StarRocks would print for the spec vs what it shows (expr.ts, docs §9). */
+function diffColumnsAndWhere(x: Diffing): void {
+  const { d, o, ctx, alter } = x;
   // COLUMNS and WHERE: what StarRocks would print for the spec vs what it shows (expr.ts, docs §9).
   const shownColumns = show(o, SHOW_KEYS.columns);
   if (shownColumns !== undefined) {
@@ -163,9 +209,9 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
     if (!sameColumns(want, shownColumns, ctx.version)) {
       const display = (l: string[]) => (l.length ? l.join(', ') : '(none)');
       if (want.length === 0) {
-        recreate('spec.load.columns', '(none)', display(have), 'ALTER cannot remove a COLUMNS mapping');
+        recreate(x, 'spec.load.columns', '(none)', display(have), 'ALTER cannot remove a COLUMNS mapping');
       } else {
-        add({
+        x.drifts.push({
           field: 'spec.load.columns',
           kind: 'alter',
           desired: predictColumns(want, ctx.version),
@@ -181,14 +227,19 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
     const want = d.load.where;
     const same = have === undefined ? want === undefined : want !== undefined && sameWhere(want, have, ctx.version);
     if (!same) {
-      if (want === undefined) recreate('spec.load.where', '(none)', have ?? '', 'ALTER cannot remove a WHERE');
+      if (want === undefined) recreate(x, 'spec.load.where', '(none)', have ?? '', 'ALTER cannot remove a WHERE');
       else {
         const desired = predictExpression(want, ctx.version);
-        add({ field: 'spec.load.where', kind: 'alter', desired, observed: have ?? '(none)' });
+        x.drifts.push({ field: 'spec.load.where', kind: 'alter', desired, observed: have ?? '(none)' });
         alter.load.where = want;
       }
     }
   }
+}
+
+/** The target table's partitions (and whether they are TEMPORARY, which SHOW does not say). */
+function diffTargetPartitions(x: Diffing): void {
+  const { d, o, ctx, alter } = x;
   const shownPartitions = show(o, SHOW_KEYS.partitions);
   if (shownPartitions !== undefined) {
     const have = shownPartitions === '*' ? [] : csv(shownPartitions);
@@ -198,7 +249,7 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
       ctx.appliedTemporaryPartitions !== undefined &&
       ctx.appliedTemporaryPartitions !== d.load.temporaryPartitions;
     if (temporaryToggled && [...have].sort().join(',') === [...want].sort().join(',')) {
-      add({
+      x.drifts.push({
         field: 'spec.load.temporaryPartitions',
         kind: 'alter',
         desired: String(d.load.temporaryPartitions),
@@ -208,9 +259,9 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
       alter.load.temporaryPartitions = d.load.temporaryPartitions;
     } else if ([...have].sort().join(',') !== [...want].sort().join(',')) {
       if (want.length === 0) {
-        recreate('spec.load.partitions', '(all)', have.join(','), 'ALTER cannot reset target partitions');
+        recreate(x, 'spec.load.partitions', '(all)', have.join(','), 'ALTER cannot reset target partitions');
       } else {
-        add({
+        x.drifts.push({
           field: 'spec.load.partitions',
           kind: 'alter',
           desired: want.join(','),
@@ -221,7 +272,11 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
       }
     }
   }
+}
 
+/** Format options (jsonpaths, json_root, ...; enclose and escape cannot be ALTERed). */
+function diffFormatProperties(x: Diffing): void {
+  const { d, o, alter } = x;
   // --- PROPERTIES: format options and job properties
   const wanted = new Map(d.properties);
   const formatProps: Array<{ sql: string; showKey: string; alterable: boolean; kind: 'string' | 'bool' | 'json' }> = [
@@ -248,9 +303,9 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
     if (norm(want) !== norm(have)) {
       const field = `spec.load.${fp.sql}`;
       if (fp.alterable) {
-        add({ field, kind: 'alter', desired: want, observed: have });
+        x.drifts.push({ field, kind: 'alter', desired: want, observed: have });
         alter.properties.push([fp.sql, want]);
-      } else recreate(field, want, have, `StarRocks cannot ALTER ${fp.sql}`);
+      } else recreate(x, field, want, have, `StarRocks cannot ALTER ${fp.sql}`);
     }
   }
   for (const fp of [
@@ -262,8 +317,15 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
     if (have === undefined) continue;
     const want = wanted.get(fp.sql);
     const wantCode = want === undefined ? '0' : String(Buffer.from(want, 'utf8')[0] ?? 0);
-    if (have !== wantCode) recreate(`spec.load.${fp.sql}`, want ?? '(none)', have, `StarRocks cannot ALTER ${fp.sql}`);
+    if (have !== wantCode)
+      recreate(x, `spec.load.${fp.sql}`, want ?? '(none)', have, `StarRocks cannot ALTER ${fp.sql}`);
   }
+}
+
+/** Job properties against their shown value (or the default they go back to) and desired_concurrent_number. */
+function diffJobProperties(x: Diffing): void {
+  const { d, o, ctx, alter } = x;
+  const wanted = new Map(d.properties);
   for (const def of JOB_PROPERTIES) {
     if (!def.show) continue;
     const have = show(o, def.show);
@@ -273,14 +335,14 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
     if (norm(want) === norm(have)) continue;
     const field = `spec.properties.${def.field}`;
     if (canAlter(def.alter, ctx.version)) {
-      add({ field, kind: 'alter', desired: want, observed: have });
+      x.drifts.push({ field, kind: 'alter', desired: want, observed: have });
       alter.properties.push([def.sql, want]);
-    } else recreate(field, want, have, `StarRocks ${versionText(ctx.version)} cannot ALTER ${def.sql}`);
+    } else recreate(x, field, want, have, `StarRocks ${versionText(ctx.version)} cannot ALTER ${def.sql}`);
   }
   if (ctx.desiredConcurrency !== undefined) {
     const have = show(o, SHOW_KEYS.desiredConcurrency);
     if (have !== undefined && Number(have) !== ctx.desiredConcurrency) {
-      add({
+      x.drifts.push({
         field: 'spec.concurrency',
         kind: 'alter',
         desired: String(ctx.desiredConcurrency),
@@ -289,14 +351,23 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
       alter.properties.unshift(['desired_concurrent_number', String(ctx.desiredConcurrency)]);
     }
   }
+}
 
+/** FROM KAFKA property.* settings: changed ones ALTERed, removed ones need a recreate, secrets compared by revision. */
+function diffKafkaProperties(x: Diffing): void {
+  const { d, o, alter } = x;
   // --- FROM KAFKA: property.*, registry, secrets
   const custom = o.customProperties;
   for (const [k, v] of d.kafka.properties) {
     const have = custom[k];
     if (have !== undefined && have === v) continue;
     if (have === REDACTED) continue; // masked by StarRocks: cannot compare; not a secret of ours
-    add({ field: `spec.kafka.${fieldOfKafkaProperty(k)}`, kind: 'alter', desired: v, observed: have ?? '(unset)' });
+    x.drifts.push({
+      field: `spec.kafka.${fieldOfKafkaProperty(k)}`,
+      kind: 'alter',
+      desired: v,
+      observed: have ?? '(unset)',
+    });
     alter.kafka.push({ key: `property.${k}`, value: v });
   }
   const managed = new Set([...d.kafka.properties.map(([k]) => k), ...d.kafka.secretProperties.map(([k]) => k)]);
@@ -304,13 +375,23 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
     if (managed.has(k) || k === 'group.id' || k === 'kafka_default_offsets' || k === 'client.id') continue;
     // A setting that is (or was) secret is never shown: by its name, or because its value is one of the job's secrets.
     const shown = v === REDACTED || isSecretKafkaSetting(k) || d.secrets.some((x) => v.includes(x)) ? REDACTED : v;
-    recreate(`spec.kafka.properties[${k}]`, '(unset)', shown, 'ALTER cannot remove a Kafka property');
+    recreate(x, `spec.kafka.properties[${k}]`, '(unset)', shown, 'ALTER cannot remove a Kafka property');
   }
   for (const [k] of d.kafka.secretProperties) {
     if (custom[k] === undefined) {
-      add({ field: `spec.kafka.secretProperties[${k}]`, kind: 'alter', desired: REDACTED, observed: '(unset)' });
+      x.drifts.push({
+        field: `spec.kafka.secretProperties[${k}]`,
+        kind: 'alter',
+        desired: REDACTED,
+        observed: '(unset)',
+      });
     }
   }
+}
+
+/** The schema registry URL and changed Secrets, re-sent with every secret property. */
+function diffRegistryAndSecrets(x: Diffing): void {
+  const { d, o, ctx, alter, drifts } = x;
   const reg = registryEntry(d);
   const shownRegistry = o.dataSourceProperties['confluent.schema.registry.url'];
   const registryDrift =
@@ -322,7 +403,7 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
     if (reg && (registryDrift || d.kafka.schemaRegistryCredentials)) {
       if (supports(ctx.version, 'alterSchemaRegistry')) {
         if (registryDrift) {
-          add({
+          x.drifts.push({
             field: 'spec.kafka.schemaRegistry.url',
             kind: 'alter',
             desired: d.kafka.schemaRegistryUrl ?? '',
@@ -332,6 +413,7 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
         alter.kafka.push(reg.entry);
       } else
         recreate(
+          x,
           'spec.kafka.schemaRegistry',
           d.kafka.schemaRegistryUrl ?? '',
           shownRegistry ?? '',
@@ -340,7 +422,12 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
     }
   }
   if (secretsDrift) {
-    add({ field: 'spec.kafka.secretProperties', kind: 'alter', desired: REDACTED, observed: '(changed Secret)' });
+    x.drifts.push({
+      field: 'spec.kafka.secretProperties',
+      kind: 'alter',
+      desired: REDACTED,
+      observed: '(changed Secret)',
+    });
   }
   if (secretsDrift || drifts.some((x) => x.field.startsWith('spec.kafka.secretProperties['))) {
     const have = new Set(alter.kafka.map((e) => e.key));
@@ -348,8 +435,6 @@ export function diffJob(d: DesiredJob, o: ObservedJob, ctx: DiffContext): DiffRe
       if (!have.has(`property.${k}`)) alter.kafka.push({ key: `property.${k}`, value: v, secret: true } as KafkaEntry);
     }
   }
-
-  return { drifts, alter, needsRecreate: drifts.some((x) => x.kind === 'recreate') };
 }
 
 function stripCredentials(url: string): string {
