@@ -9,7 +9,8 @@
 // input (plan/context.ts) and decides, or passes to the next. A prelude is what a step adds to every later
 // decision (the finalizer, a notice) without deciding. Conditions and requeue delays come from the decision's
 // situation (conditions.ts).
-import { type PlanContext, planContext, runSteps, type Step } from './plan/context.ts';
+import { type PlanContext, planContext } from './plan/context.ts';
+import { runSteps, type Step } from './plan/run.ts';
 import { cancelled, create, finishRecreate, heldByAnother, schemaIncompatible, vanished } from './plan/steps/absent.ts';
 import {
   adopt,

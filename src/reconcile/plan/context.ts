@@ -1,5 +1,6 @@
-// What every plan step reads: the facts derived ONCE from the plan's input (read-only), the shape of a step's
-// answer, and the one place a decision becomes a Plan (conditions from conditions.ts, kstatus, events in order).
+// What every plan step reads: the facts derived ONCE from the plan's input, read-only. Steps look at these and
+// never at each other; the facts that exist tell which phase the plan is in (job: the spec resolved; gone: no
+// job under the name; live: a job this resource manages and can change).
 import type { Condition } from '../../api/common.ts';
 import type { RoutineLoadJob, RoutineLoadJobStatus } from '../../api/routineloadjob.ts';
 import { jobNameOf } from '../../api/routineloadjob.ts';
@@ -14,15 +15,7 @@ import {
   type Stabilized,
   stabilize,
 } from '../concurrency.ts';
-import {
-  type ConditionStatus,
-  condition,
-  type JobSituation,
-  jobConditionRows,
-  requeueSeconds,
-  type Said,
-  withJobConditions,
-} from '../conditions.ts';
+import { type ConditionStatus, condition, type Said } from '../conditions.ts';
 import type { DesiredJob } from '../desired.ts';
 import { type DiffResult, diffJob } from '../diff.ts';
 import { expressionHazards, expressionVersionProblems } from '../expression-hazards.ts';
@@ -40,32 +33,9 @@ import {
   versionProblems,
 } from './derived.ts';
 import { offsetsResetStep, type ResetStep } from './offsets-reset.ts';
-import { fingerprintOf, type PendingOperation, type Plan, type PlanEvent, type PlanInput } from './types.ts';
+import { fingerprintOf, type PendingOperation, type PlanEvent, type PlanInput } from './types.ts';
 
-/** A step decided: the status the actions lead to, and the situation its conditions and requeue come from. */
-export interface Decision {
-  status: RoutineLoadJobStatus;
-  /** Ready/Synced/Progressing/Degraded and the requeue delay (absent: the status' own conditions stand). */
-  situation?: JobSituation;
-  actions?: Action[];
-  events?: PlanEvent[];
-  drifts?: DiffResult['drifts'];
-}
-
-/** A step that passes but contributes what every later decision starts with (the finalizer, a notice). */
-export interface Prelude {
-  prelude: true;
-  actions?: Action[];
-  events?: PlanEvent[];
-  /** Conditions added to whatever is decided later (e.g. ExpressionsRoundTrip). */
-  conditions?: Condition[];
-}
-
-/** One named policy: decides, contributes a prelude, or passes (undefined). */
-export type Step = (ctx: PlanContext) => Decision | Prelude | undefined;
-
-type Action = Plan['actions'][number];
-
+/** Everything a step may read; nothing in it changes while the steps run. */
 export interface PlanContext {
   readonly input: PlanInput;
   readonly spec: RoutineLoadJob['spec'];
@@ -461,99 +431,4 @@ function newPartitionsWarning(ctx: PlanContext, job: JobFacts, observed: Observe
     reason: 'NewPartitionsFromEnd',
     message: `topic ${ctx.spec.kafka.topic} has ${kafka.partitions.length} partitions, the job reads ${reading}: StarRocks starts newly discovered partitions at their end (${from}), skipping what was written before it noticed; set spec.kafka.defaultOffset: OFFSET_BEGINNING to load them whole`,
   };
-}
-
-/** SchemaCompatible (Avro jobs): the check made now, else the one recorded; an event when a running job's breaks. */
-function schemaSays(ctx: PlanContext): { condition?: Condition; event?: PlanEvent } {
-  const { spec, prev, input, cond } = ctx;
-  if (spec.load?.format !== 'avro') return {};
-  const c = input.schema;
-  const before = prev?.conditions?.find((x) => x.type === 'SchemaCompatible');
-  if (!c) return before ? { condition: before } : {};
-  if (c.error) return { condition: cond('SchemaCompatible', 'Unknown', 'CheckFailed', c.error) };
-  const list = (ps: typeof c.problems) =>
-    ps.map((p) => (p.column ? `${p.field} → ${p.column}: ${p.message}` : `${p.field}: ${p.message}`)).join('; ');
-  const version = c.version !== undefined ? ` version ${c.version}` : '';
-  const warnings = c.warnings?.length ? `; rows may be rejected where: ${list(c.warnings)}` : '';
-  if (c.compatible) {
-    const reason = warnings ? 'CompatibleWithWarnings' : 'Compatible';
-    return {
-      condition: cond(
-        'SchemaCompatible',
-        'True',
-        reason,
-        `subject "${c.subject}"${version} fits table ${spec.table}${warnings}`,
-      ),
-    };
-  }
-  const msg = `subject "${c.subject}"${version} does not fit table ${spec.table}: ${list(c.problems)}${warnings}`;
-  // A running job: the new version is seen before messages written with it arrive (StarRocks would pause the job).
-  const event: PlanEvent | undefined =
-    input.observed && (before?.status !== 'False' || before.message !== msg)
-      ? {
-          type: 'Warning',
-          reason: 'SchemaIncompatible',
-          message: `${msg}; StarRocks reads the latest version and will reject or pause on messages written with it`,
-        }
-      : undefined;
-  return { condition: cond('SchemaCompatible', 'False', 'Incompatible', msg), ...(event ? { event } : {}) };
-}
-
-/** Runs the steps in order: preludes accumulate, the first decision becomes the plan. */
-export function runSteps(ctx: PlanContext, steps: readonly Step[]): Plan {
-  let before: Required<Omit<Prelude, 'prelude'>> = { actions: [], events: [], conditions: [] };
-  for (const step of steps) {
-    const r = step(ctx);
-    if (r === undefined) continue;
-    if ('prelude' in r) {
-      before = {
-        actions: [...before.actions, ...(r.actions ?? [])],
-        events: [...before.events, ...(r.events ?? [])],
-        conditions: [...before.conditions, ...(r.conditions ?? [])],
-      };
-      continue;
-    }
-    return toPlan(ctx, before, r);
-  }
-  throw new Error('plan: no step decided');
-}
-
-/** A decision as the shell gets it: conditions from its situation, kstatus derived, the schema verdict last. */
-function toPlan(ctx: PlanContext, before: Required<Omit<Prelude, 'prelude'>>, d: Decision): Plan {
-  const { spec, prev, generation, now } = ctx;
-  const schema = schemaSays(ctx);
-  const withRows = d.situation
-    ? { ...d.status, conditions: jobConditionRows(d.situation).map((r) => ctx.cond(...r)) }
-    : d.status;
-  const out: RoutineLoadJobStatus = {
-    ...withRows,
-    jobName: ctx.jobName,
-    observedGeneration: generation ?? prev?.observedGeneration,
-  };
-  for (const c of [schema.condition, ...before.conditions]) {
-    if (c && out.conditions) out.conditions = [...out.conditions.filter((x) => x.type !== c.type), c];
-  }
-  // Ready/Reconciling/Stalled and observedGeneration on every condition: derived in one place (conditions.ts).
-  const autoResumeEnabled = spec.autoResume?.enabled ?? true;
-  const status = withJobConditions(out, { generation, previous: prev?.conditions, now, autoResumeEnabled });
-  const requeue = d.situation ? requeueSeconds(d.situation) : undefined;
-  return {
-    actions: [...before.actions, ...(d.actions ?? [])],
-    status,
-    events: [...before.events, ...(d.events ?? []), ...(schema.event ? [schema.event] : [])],
-    drifts: d.drifts ?? [],
-    ...(requeue !== undefined ? { requeueAfterSeconds: requeue } : {}),
-  };
-}
-
-/** A statement to send, and why (for lastActions and the log). */
-export function sql(statement: Statement, why: string): Action {
-  return { type: 'sql', statement, why };
-}
-
-/** `o` without the key `k` (status fields a decision drops). */
-export function without<T extends object, K extends keyof T>(o: T, k: K): Omit<T, K> {
-  const out = { ...o };
-  delete out[k];
-  return out;
 }

@@ -5,9 +5,10 @@ import { isFinalState } from '../../../starrocks/observed.ts';
 import { renderStop } from '../../../starrocks/sql.ts';
 import { REQUEUE_SECONDS } from '../../conditions.ts';
 import { nextPositions, sourceOfDesired, startAfter } from '../../offsets.ts';
-import type { Decision, PlanContext, Prelude } from '../context.ts';
-import { sql } from '../context.ts';
+import type { PlanContext } from '../context.ts';
 import { analysisStatus, observedStatus, policyOnCancelled, recordedSource } from '../derived.ts';
+import type { Decision, Prelude } from '../run.ts';
+import { sql } from '../run.ts';
 import type { Action, PlanEvent } from '../types.ts';
 import { createJob, inFlight } from './in-flight.ts';
 

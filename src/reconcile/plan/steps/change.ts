@@ -4,9 +4,10 @@ import { ReasonCode } from '../../../starrocks/observed.ts';
 import { renderPause, renderResume, renderStop } from '../../../starrocks/sql.ts';
 import { nextPositions, sourceOfDesired, startAfter } from '../../offsets.ts';
 import { markOf } from '../../ownership.ts';
-import type { Decision, PlanContext, Prelude } from '../context.ts';
-import { sql } from '../context.ts';
+import type { PlanContext } from '../context.ts';
 import { recordedSource } from '../derived.ts';
+import type { Decision, Prelude } from '../run.ts';
+import { sql } from '../run.ts';
 import type { Action } from '../types.ts';
 import { createJob, inFlight } from './in-flight.ts';
 

@@ -3,8 +3,9 @@
 import type { RoutineLoadJobStatus } from '../../../api/routineloadjob.ts';
 import { renderCreate, renderPause } from '../../../starrocks/sql.ts';
 import { ownerGroupId } from '../../ownership.ts';
-import type { Decision, JobFacts, PlanContext } from '../context.ts';
-import { sql, without } from '../context.ts';
+import type { JobFacts, PlanContext } from '../context.ts';
+import type { Decision } from '../run.ts';
+import { sql, without } from '../run.ts';
 import type { Action } from '../types.ts';
 
 /**

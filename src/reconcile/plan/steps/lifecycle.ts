@@ -2,8 +2,9 @@
 // cluster's StarRocks version cannot honour.
 import { isFinalState, ReasonCode } from '../../../starrocks/observed.ts';
 import { renderResume, renderStop } from '../../../starrocks/sql.ts';
-import type { Decision, PlanContext, Prelude } from '../context.ts';
-import { sql } from '../context.ts';
+import type { PlanContext } from '../context.ts';
+import type { Decision, Prelude } from '../run.ts';
+import { sql } from '../run.ts';
 import { FINALIZER, type PlanEvent } from '../types.ts';
 import { healPaused } from './paused.ts';
 

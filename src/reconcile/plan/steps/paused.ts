@@ -6,9 +6,10 @@ import { renderAlter, renderPause, renderResume } from '../../../starrocks/sql.t
 import type { Analysis } from '../../analysis.ts';
 import type { Said } from '../../conditions.ts';
 import { decideHeal, type HealAction, type HealState } from '../../heal.ts';
-import type { Decision, PlanContext } from '../context.ts';
-import { sql } from '../context.ts';
+import type { PlanContext } from '../context.ts';
 import { analysisStatus, incidentOf, stableRecord } from '../derived.ts';
+import type { Decision } from '../run.ts';
+import { sql } from '../run.ts';
 import type { Action, PlanEvent } from '../types.ts';
 
 /** spec.state Paused: PAUSE a moving job; a paused one is as asked. */

@@ -4,9 +4,10 @@
 import { renderResume } from '../../../starrocks/sql.ts';
 import { REQUEUE_SECONDS } from '../../conditions.ts';
 import { AUTO_RESUME_DEFAULTS } from '../../heal.ts';
-import type { Decision, PlanContext } from '../context.ts';
-import { sql, without } from '../context.ts';
+import type { PlanContext } from '../context.ts';
 import { stableRecord } from '../derived.ts';
+import type { Decision } from '../run.ts';
+import { sql, without } from '../run.ts';
 import type { Action, PlanEvent } from '../types.ts';
 
 /** Running: a new restartNonce RESUMEs, a changed task count RESUMEs to reschedule; a stable job forgets healing. */
