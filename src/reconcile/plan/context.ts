@@ -65,6 +65,8 @@ export interface PlanContext {
   readonly ours: (o: ObservedJob) => boolean;
   /** analysePause with the job's secrets masked. */
   readonly analyse: (a: Parameters<typeof analysePause>[0]) => Analysis;
+  /** SchemaCompatible (Avro jobs) and its event, added last to whatever is decided. */
+  readonly schema: { condition?: Condition; event?: PlanEvent };
   /** A condition with lastTransitionTime kept from the previous status. */
   readonly cond: (type: string, status: ConditionStatus, reason: string, message: string) => Condition;
   /** Set when the spec resolved to a desired job. */
@@ -145,7 +147,7 @@ export function planContext(input: PlanInput): PlanContext {
   };
   const secrets = input.desired.ok ? input.desired.desired.secrets : [];
   const parts = partitionPlan(spec, prev?.partitions, input.kafka);
-  const ctx: PlanContext = {
+  const facts: Omit<PlanContext, 'schema'> = {
     input,
     spec,
     prev,
@@ -179,6 +181,7 @@ export function planContext(input: PlanInput): PlanContext {
     cond: (type, status, reason, message) =>
       condition(type, status, reason, message, generation, prev?.conditions, now),
   };
+  const ctx: PlanContext = { ...facts, schema: schemaSays(facts) };
   if (!input.desired.ok) return ctx;
   const job = jobFacts(ctx, input.desired.desired);
   if (!observed) return { ...ctx, job, gone: absence(ctx) };
@@ -431,4 +434,40 @@ function newPartitionsWarning(ctx: PlanContext, job: JobFacts, observed: Observe
     reason: 'NewPartitionsFromEnd',
     message: `topic ${ctx.spec.kafka.topic} has ${kafka.partitions.length} partitions, the job reads ${reading}: StarRocks starts newly discovered partitions at their end (${from}), skipping what was written before it noticed; set spec.kafka.defaultOffset: OFFSET_BEGINNING to load them whole`,
   };
+}
+
+/** SchemaCompatible (Avro jobs): the check made now, else the one recorded; an event when a running job's breaks. */
+function schemaSays(ctx: Omit<PlanContext, 'schema'>): PlanContext['schema'] {
+  const { spec, prev, input, cond } = ctx;
+  if (spec.load?.format !== 'avro') return {};
+  const c = input.schema;
+  const before = prev?.conditions?.find((x) => x.type === 'SchemaCompatible');
+  if (!c) return before ? { condition: before } : {};
+  if (c.error) return { condition: cond('SchemaCompatible', 'Unknown', 'CheckFailed', c.error) };
+  const list = (ps: typeof c.problems) =>
+    ps.map((p) => (p.column ? `${p.field} → ${p.column}: ${p.message}` : `${p.field}: ${p.message}`)).join('; ');
+  const version = c.version !== undefined ? ` version ${c.version}` : '';
+  const warnings = c.warnings?.length ? `; rows may be rejected where: ${list(c.warnings)}` : '';
+  if (c.compatible) {
+    const reason = warnings ? 'CompatibleWithWarnings' : 'Compatible';
+    return {
+      condition: cond(
+        'SchemaCompatible',
+        'True',
+        reason,
+        `subject "${c.subject}"${version} fits table ${spec.table}${warnings}`,
+      ),
+    };
+  }
+  const msg = `subject "${c.subject}"${version} does not fit table ${spec.table}: ${list(c.problems)}${warnings}`;
+  // A running job: the new version is seen before messages written with it arrive (StarRocks would pause the job).
+  const event: PlanEvent | undefined =
+    input.observed && (before?.status !== 'False' || before.message !== msg)
+      ? {
+          type: 'Warning',
+          reason: 'SchemaIncompatible',
+          message: `${msg}; StarRocks reads the latest version and will reject or pause on messages written with it`,
+        }
+      : undefined;
+  return { condition: cond('SchemaCompatible', 'False', 'Incompatible', msg), ...(event ? { event } : {}) };
 }

@@ -31,42 +31,6 @@ export interface Prelude {
 /** One named policy: decides, contributes a prelude, or passes (undefined). */
 export type Step = (ctx: PlanContext) => Decision | Prelude | undefined;
 
-/** SchemaCompatible (Avro jobs): the check made now, else the one recorded; an event when a running job's breaks. */
-function schemaSays(ctx: PlanContext): { condition?: Condition; event?: PlanEvent } {
-  const { spec, prev, input, cond } = ctx;
-  if (spec.load?.format !== 'avro') return {};
-  const c = input.schema;
-  const before = prev?.conditions?.find((x) => x.type === 'SchemaCompatible');
-  if (!c) return before ? { condition: before } : {};
-  if (c.error) return { condition: cond('SchemaCompatible', 'Unknown', 'CheckFailed', c.error) };
-  const list = (ps: typeof c.problems) =>
-    ps.map((p) => (p.column ? `${p.field} → ${p.column}: ${p.message}` : `${p.field}: ${p.message}`)).join('; ');
-  const version = c.version !== undefined ? ` version ${c.version}` : '';
-  const warnings = c.warnings?.length ? `; rows may be rejected where: ${list(c.warnings)}` : '';
-  if (c.compatible) {
-    const reason = warnings ? 'CompatibleWithWarnings' : 'Compatible';
-    return {
-      condition: cond(
-        'SchemaCompatible',
-        'True',
-        reason,
-        `subject "${c.subject}"${version} fits table ${spec.table}${warnings}`,
-      ),
-    };
-  }
-  const msg = `subject "${c.subject}"${version} does not fit table ${spec.table}: ${list(c.problems)}${warnings}`;
-  // A running job: the new version is seen before messages written with it arrive (StarRocks would pause the job).
-  const event: PlanEvent | undefined =
-    input.observed && (before?.status !== 'False' || before.message !== msg)
-      ? {
-          type: 'Warning',
-          reason: 'SchemaIncompatible',
-          message: `${msg}; StarRocks reads the latest version and will reject or pause on messages written with it`,
-        }
-      : undefined;
-  return { condition: cond('SchemaCompatible', 'False', 'Incompatible', msg), ...(event ? { event } : {}) };
-}
-
 /** Runs the steps in order: preludes accumulate, the first decision becomes the plan. */
 export function runSteps(ctx: PlanContext, steps: readonly Step[]): Plan {
   let before: Required<Omit<Prelude, 'prelude'>> = { actions: [], events: [], conditions: [] };
@@ -89,7 +53,7 @@ export function runSteps(ctx: PlanContext, steps: readonly Step[]): Plan {
 /** A decision as the shell gets it: conditions from its situation, kstatus derived, the schema verdict last. */
 function toPlan(ctx: PlanContext, before: Required<Omit<Prelude, 'prelude'>>, d: Decision): Plan {
   const { spec, prev, generation, now } = ctx;
-  const schema = schemaSays(ctx);
+  const schema = ctx.schema;
   const withRows = d.situation
     ? { ...d.status, conditions: jobConditionRows(d.situation).map((r) => ctx.cond(...r)) }
     : d.status;
