@@ -6,7 +6,7 @@ import type { RoutineLoadJob, RoutineLoadJobStatus } from '../api/routineloadjob
 import { jobNameOf } from '../api/routineloadjob.ts';
 import type { StarRocksConnection } from '../api/starrocksconnection.ts';
 import { RepeatLog } from '../observability/repeats.ts';
-import { jobConditionRows, mergeConditions, REQUEUE_SECONDS, withJobConditions } from '../reconcile/conditions.ts';
+import { jobConditionRows, mergeConditions, withJobConditions } from '../reconcile/conditions.ts';
 import { resolveDesired } from '../reconcile/desired.ts';
 import { type Claimant, claimantOf } from '../reconcile/ownership.ts';
 import {
@@ -71,7 +71,7 @@ export interface ReconcileResult {
 }
 
 const MAX_ACTIONS_KEPT = 20;
-const SLOW_RETRY_MS = REQUEUE_SECONDS.blocked * 1000;
+const SLOW_RETRY_MS = 30_000;
 
 export class Reconciler {
   readonly #d: ReconcilerDeps;
