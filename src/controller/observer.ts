@@ -3,8 +3,9 @@
 // Version and FE config change with an upgrade or an ADMIN SET, not between resyncs: they are re-read every
 // `settledMaxAgeMs` (default 5 min) or after the connection failed. Concurrent askers share the in-flight query;
 // after the operator changes a job, its database is re-read on the next ask.
-import type { ClusterFacts } from '../reconcile/plan.ts';
+
 import type { StarRocksClient } from '../starrocks/client.ts';
+import type { ClusterFacts } from '../starrocks/facts.ts';
 import { type BackendFacts, readBackendFacts, readSettledFacts, type SettledFacts } from '../starrocks/facts.ts';
 import type { ObservedJob } from '../starrocks/observed.ts';
 

@@ -11,7 +11,7 @@ import type { Logger } from '../observability/logger.ts';
 import { redact } from '../observability/redact.ts';
 import { RepeatLog } from '../observability/repeats.ts';
 import { errorText, truncate } from '../observability/text.ts';
-import { withJobConditions } from '../reconcile/conditions.ts';
+import { jobConditionRows, mergeConditions, REQUEUE_SECONDS, withJobConditions } from '../reconcile/conditions.ts';
 import { afterRefusal, decideFailure } from '../reconcile/failure.ts';
 import { type Claimant, claimantOf } from '../reconcile/ownership.ts';
 import { FINALIZER, type PendingOperation, type Plan, type PlanEvent, plan, type Refusal } from '../reconcile/plan.ts';
@@ -54,7 +54,7 @@ export interface ReconcilerDeps {
 }
 
 const MAX_ACTIONS_KEPT = 20;
-const SLOW_RETRY_MS = 30_000;
+const SLOW_RETRY_MS = REQUEUE_SECONDS.blocked * 1000;
 
 export class Reconciler {
   readonly #d: ReconcilerDeps;
@@ -322,12 +322,12 @@ export class Reconciler {
       ...statusNow,
       rejectedChange,
       lastActions: log.slice(-MAX_ACTIONS_KEPT),
-      conditions: setConditions(statusNow.conditions, job.metadata.generation, now, [
-        ['Ready', 'False', 'ChangeRejected', text],
-        ['Synced', 'False', 'ChangeRejected', text],
-        ['Progressing', 'False', 'ChangeRejected', ''],
-        ['Degraded', 'True', 'ChangeRejected', text],
-      ]),
+      conditions: mergeConditions(
+        statusNow.conditions,
+        job.metadata.generation,
+        now,
+        jobConditionRows({ kind: 'rejected', message: text, attempts, undone }),
+      ),
     };
     if (after.dropPending) delete next.pendingOperation;
     else if (pending) next.pendingOperation = pending;
@@ -402,11 +402,12 @@ export function blockedStatus(job: RoutineLoadJob, now: Date, reason: string, me
   const next: RoutineLoadJobStatus = {
     ...status,
     observedGeneration: job.metadata.generation ?? status.observedGeneration,
-    conditions: setConditions(status.conditions, job.metadata.generation, now, [
-      ['Ready', 'False', reason, message],
-      ['Synced', 'False', reason, message],
-      ['Progressing', 'False', reason, ''],
-    ]),
+    conditions: mergeConditions(
+      status.conditions,
+      job.metadata.generation,
+      now,
+      jobConditionRows({ kind: 'blocked', reason, message }),
+    ),
   };
   return withConditions(job, next, status.conditions, now);
 }
@@ -433,10 +434,12 @@ export function statementFailedStatus(
       ...f.actionsLog,
       { time: f.now.toISOString(), action: `${f.kind.toUpperCase()} (failed)`, detail: truncate(f.message, 2000) },
     ].slice(-MAX_ACTIONS_KEPT),
-    conditions: setConditions(statusNow.conditions, job.metadata.generation, f.now, [
-      ['Synced', 'False', f.stateChange ? 'StateChanged' : 'StatementFailed', f.message],
-      ['Progressing', 'True', 'Retrying', 'retrying with backoff'],
-    ]),
+    conditions: mergeConditions(
+      statusNow.conditions,
+      job.metadata.generation,
+      f.now,
+      jobConditionRows({ kind: 'statementFailed', message: f.message, stateChange: f.stateChange }),
+    ),
   };
   if (!f.keep) delete next.pendingOperation;
   return withConditions(job, next, statusNow.conditions, f.now);
@@ -455,30 +458,4 @@ function withConditions(
     now,
     autoResumeEnabled: job.spec.autoResume?.enabled ?? true,
   });
-}
-
-type ConditionSpec = [type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string];
-
-export function setConditions(
-  previous: Condition[] | undefined,
-  generation: number | undefined,
-  now: Date,
-  updates: ConditionSpec[],
-): Condition[] {
-  const out = [...(previous ?? [])];
-  for (const [type, status, reason, message] of updates) {
-    const i = out.findIndex((c) => c.type === type);
-    const prev = i >= 0 ? out[i] : undefined;
-    const c: Condition = {
-      type,
-      status,
-      reason,
-      message,
-      ...(generation !== undefined ? { observedGeneration: generation } : {}),
-      lastTransitionTime: prev && prev.status === status ? prev.lastTransitionTime : now.toISOString(),
-    };
-    if (i >= 0) out[i] = c;
-    else out.push(c);
-  }
-  return out;
 }

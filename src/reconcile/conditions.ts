@@ -183,3 +183,207 @@ export function connectionConditions(
   const others = (ctx.previous ?? []).filter((c) => !['Ready', 'Reconciling', 'Stalled'].includes(c.type));
   return kstatusConditions([given, ...others], outcome, ctx);
 }
+
+// ------------------------------------------------------------------------------------------------ the four job conditions
+
+/** A condition as a row: [type, status, reason, message]. */
+export type ConditionRow = [type: string, status: ConditionStatus, reason: string, message: string];
+
+/** A condition's status, reason and message (the Synced a plan arrived at, handed to the rows below). */
+export interface Said {
+  status: ConditionStatus;
+  reason: string;
+  message: string;
+}
+
+/**
+ * How long until a resource is looked at again, per situation (seconds). Every delay the planner and the reconciler
+ * ask for is named here; a situation without one waits for a watch event or the queue's error backoff.
+ */
+export const REQUEUE_SECONDS = {
+  /** Statements were just sent (create, alter, recreate, pause, resume): see them take effect. */
+  inFlight: 2,
+  /** StarRocks is scheduling the job's tasks (NEED_SCHEDULE, after a RESUME). */
+  scheduling: 5,
+  /** The job changed under a statement (a stale observation): look again at once. */
+  stateChanged: 1,
+  /** The RESUME undoing a refused change failed: the pending intent resumes the job at the next look. */
+  undoFailed: 1,
+  /** StarRocks cannot be reached or used for the job (connection, Secret, FE down, access). */
+  blocked: 30,
+  /** An Avro schema that does not fit the table: a fitting version may be registered. */
+  schemaIncompatible: 60,
+  /** StarRocks forgot the job and onCancelled waits for its table to exist again. */
+  waitingForTable: 15,
+} as const;
+
+/** When a refused statement is tried again: 1 min, doubling, at most 1 h (a changed spec tries at once). */
+export function refusalRetrySeconds(attempts: number): number {
+  return Math.min(3600, 60 * 2 ** Math.max(0, attempts - 1));
+}
+
+/** What a RoutineLoadJob's reconcile came to, in the words of its Ready/Synced/Progressing/Degraded conditions. */
+export type JobSituation =
+  /**
+   * Nothing is sent until a person (or a later fact) changes something: an invalid spec, a version that cannot
+   * honour it, a job someone else owns, a blocked update, a schema that does not fit, a cancelled or forgotten job.
+   * `jobRuns`: the job keeps running as it was (Ready stays True); `waitingFor`: Progressing's message;
+   * `undoing`: a job paused for an abandoned change is resumed meanwhile; `degraded`: what is broken.
+   */
+  | {
+      kind: 'held';
+      reason: string;
+      message: string;
+      jobRuns?: boolean;
+      waitingFor?: string;
+      undoing?: { reason: string; message: string };
+      degraded?: { reason: string; message: string };
+      recheckAfterSeconds?: number;
+    }
+  /** Statements are on their way (create, alter, recreate, pause, resume); `synced` when the spec is applied. */
+  | { kind: 'inFlight'; reason: string; message: string; synced?: Said }
+  /** Paused, as spec.state asks. */
+  | { kind: 'paused'; synced: Said }
+  /** Running as the spec asks, or being scheduled; a refused change or a lagging job is Degraded. */
+  | {
+      kind: 'running';
+      synced: Said;
+      scheduling: boolean;
+      /** The job's state as shown, for Ready's message. */
+      shown: string;
+      unstable?: string;
+      rejected?: string;
+      recheckAfterSeconds?: number;
+    }
+  /** StarRocks paused the job: healing acts now, waits for a retry time, or needs a person (`stuck`). */
+  | {
+      kind: 'pausedByStarRocks';
+      healing: 'acting' | 'waiting' | 'stuck';
+      cause: string;
+      what: string;
+      why: string;
+      synced: Said;
+      recheckAfterSeconds?: number;
+    }
+  /** (reconciler) StarRocks cannot be reached or used for the job: no connection, Secret, FE, or access. */
+  | { kind: 'blocked'; reason: string; message: string }
+  /** (reconciler) A statement failed: the job changed under it (`stateChange`), or it errs and is retried. */
+  | { kind: 'statementFailed'; message: string; stateChange: boolean }
+  /** (reconciler) StarRocks refused the change; `undone`: the job paused for it runs again as it was. */
+  | { kind: 'rejected'; message: string; attempts: number; undone: boolean };
+
+/** The conditions a situation writes, in order (Ready, Synced, Progressing, Degraded; failures write fewer). */
+export function jobConditionRows(s: JobSituation): ConditionRow[] {
+  const row = (type: string, c: Said): ConditionRow => [type, c.status, c.reason, c.message];
+  switch (s.kind) {
+    case 'held':
+      return [
+        ['Ready', s.jobRuns ? 'True' : 'False', s.reason, s.message],
+        ['Synced', 'False', s.reason, s.message],
+        s.undoing
+          ? ['Progressing', 'True', s.undoing.reason, s.undoing.message]
+          : ['Progressing', 'False', s.reason, s.waitingFor ?? ''],
+        s.degraded ? ['Degraded', 'True', s.degraded.reason, s.degraded.message] : ['Degraded', 'False', s.reason, ''],
+      ];
+    case 'inFlight':
+      return [
+        ['Ready', 'False', s.reason, s.message],
+        s.synced ? row('Synced', s.synced) : ['Synced', 'False', s.reason, s.message],
+        ['Progressing', 'True', s.reason, s.message],
+        ['Degraded', 'False', s.reason, ''],
+      ];
+    case 'paused':
+      return [
+        ['Ready', 'True', 'Paused', 'paused as requested by spec.state'],
+        row('Synced', s.synced),
+        ['Progressing', 'False', 'Paused', ''],
+        ['Degraded', 'False', 'Paused', ''],
+      ];
+    case 'running':
+      return runningRows(s);
+    case 'pausedByStarRocks':
+      return [
+        ['Ready', 'False', s.cause, s.what],
+        row('Synced', s.synced),
+        s.healing === 'acting'
+          ? ['Progressing', 'True', 'AutoResuming', s.why]
+          : s.healing === 'waiting'
+            ? ['Progressing', 'True', 'WaitingToResume', s.why]
+            : ['Progressing', 'False', s.cause, s.why],
+        ['Degraded', 'True', s.cause, `${s.what}: ${s.why}`],
+      ];
+    case 'blocked':
+      return [
+        ['Ready', 'False', s.reason, s.message],
+        ['Synced', 'False', s.reason, s.message],
+        ['Progressing', 'False', s.reason, ''],
+      ];
+    case 'statementFailed':
+      return [
+        ['Synced', 'False', s.stateChange ? 'StateChanged' : 'StatementFailed', s.message],
+        ['Progressing', 'True', 'Retrying', 'retrying with backoff'],
+      ];
+    case 'rejected':
+      return jobConditionRows({
+        kind: 'held',
+        reason: 'ChangeRejected',
+        message: s.message,
+        degraded: { reason: 'ChangeRejected', message: s.message },
+      });
+  }
+}
+
+function runningRows(s: Extract<JobSituation, { kind: 'running' }>): ConditionRow[] {
+  return [
+    s.rejected !== undefined
+      ? ['Ready', 'False', 'ChangeRejected', s.rejected]
+      : s.scheduling
+        ? ['Ready', 'False', 'Scheduling', 'StarRocks is scheduling the job']
+        : ['Ready', 'True', 'Running', `job is ${s.shown}`],
+    ['Synced', s.synced.status, s.synced.reason, s.synced.message],
+    ['Progressing', s.scheduling ? 'True' : 'False', s.scheduling ? 'Scheduling' : 'Running', ''],
+    s.rejected !== undefined
+      ? ['Degraded', 'True', 'ChangeRejected', s.rejected]
+      : s.unstable !== undefined
+        ? ['Degraded', 'True', 'Unstable', s.unstable]
+        : ['Degraded', 'False', 'Running', ''],
+  ];
+}
+
+/** When to look again after a situation (undefined: on the next watch event, or the queue's error backoff). */
+export function requeueSeconds(s: JobSituation): number | undefined {
+  switch (s.kind) {
+    case 'inFlight':
+      return REQUEUE_SECONDS.inFlight;
+    case 'pausedByStarRocks':
+      return s.healing === 'acting' ? REQUEUE_SECONDS.inFlight : s.recheckAfterSeconds;
+    case 'held':
+    case 'running':
+      return s.recheckAfterSeconds;
+    case 'paused':
+      return undefined;
+    case 'blocked':
+      return REQUEUE_SECONDS.blocked;
+    case 'statementFailed':
+      return s.stateChange ? REQUEUE_SECONDS.stateChanged : undefined;
+    case 'rejected':
+      return s.undone ? refusalRetrySeconds(s.attempts) : REQUEUE_SECONDS.undoFailed;
+  }
+}
+
+/** `previous` with `rows` written over conditions of the same type (kept in place) or appended. */
+export function mergeConditions(
+  previous: Condition[] | undefined,
+  generation: number | undefined,
+  now: Date,
+  rows: ConditionRow[],
+): Condition[] {
+  const out = [...(previous ?? [])];
+  for (const [type, status, reason, message] of rows) {
+    const i = out.findIndex((c) => c.type === type);
+    const c = condition(type, status, reason, message, generation, out[i] ? [out[i]] : undefined, now);
+    if (i >= 0) out[i] = c;
+    else out.push(c);
+  }
+  return out;
+}

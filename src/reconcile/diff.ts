@@ -9,12 +9,12 @@
 import { isSecretKafkaSetting } from '../api/routineloadjob.ts';
 import { MASK } from '../observability/redact.ts';
 import { predictColumns, predictExpression, sameColumns, sameWhere, splitTopLevel } from '../starrocks/expr.ts';
+import type { ClusterDefaults } from '../starrocks/facts.ts';
 import type { ObservedJob } from '../starrocks/observed.ts';
 import { canAlter, JOB_PROPERTIES, normalizePropertyValue, SHOW_KEYS, supports } from '../starrocks/properties.ts';
 import { type AlterChange, type KafkaEntry, registryEntry } from '../starrocks/sql.ts';
 import type { StarRocksVersion } from '../starrocks/version.ts';
 import type { DesiredJob } from './desired.ts';
-import type { ClusterDefaults } from './plan.ts';
 
 export interface Drift {
   /** Spec path of the field, e.g. spec.properties.maxErrorNumber. */

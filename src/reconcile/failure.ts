@@ -7,12 +7,13 @@
 //   retry         anything else: the work queue retries with backoff.
 // And one question for the first two: is the intent of the statement (status.pendingOperation) kept?
 import type { ErrorKind } from '../starrocks/errors.ts';
-import { type PendingOperation, type Refusal, refusalRetrySeconds } from './plan.ts';
+import { REQUEUE_SECONDS, refusalRetrySeconds } from './conditions.ts';
+import type { PendingOperation, Refusal } from './plan.ts';
 
-/** How soon a job that changed under a statement is looked at again. */
-export const STATE_CHANGED_RETRY_MS = 1_000;
+/** How soon a job that changed under a statement is looked at again (the delays live in conditions.ts). */
+export const STATE_CHANGED_RETRY_MS = REQUEUE_SECONDS.stateChanged * 1000;
 /** How soon a refused change whose undo failed is tried again (the pending intent still says to undo it). */
-export const UNDO_RETRY_MS = 1_000;
+export const UNDO_RETRY_MS = REQUEUE_SECONDS.undoFailed * 1000;
 
 export interface StatementFailure {
   /** The statement that failed: create, alter, pause, resume, stop. */

@@ -1,10 +1,32 @@
 // Reads what the planner needs from a StarRocks cluster: version, backends, the FE concurrency cap, and a job
 // with its history. Shared by the CLI (one job) and the controller (batched per database).
-import type { ClusterFacts } from '../reconcile/plan.ts';
 import type { StarRocksClient } from './client.ts';
 import { classifyError } from './errors.ts';
 import { isFinalState, type ObservedJob } from './observed.ts';
-import { parseVersion } from './version.ts';
+import { parseVersion, type StarRocksVersion } from './version.ts';
+
+/** What the planner knows about a cluster (read here, decided on in reconcile/plan.ts). */
+export interface ClusterFacts {
+  version: Pick<StarRocksVersion, 'major' | 'minor' | 'patch'>;
+  aliveBackends?: number;
+  totalBackends?: number;
+  /** FE config max_routine_load_task_concurrent_num. */
+  feMaxConcurrency?: number;
+  /** FE config routine_load_scheduler_interval_millisecond (how soon the FE's own auto-resume acts). */
+  feSchedulerIntervalMs?: number;
+  /** What StarRocks uses for properties a job does not set (a removed spec field goes back to these). */
+  defaults?: ClusterDefaults;
+}
+
+/** Cluster-dependent defaults of job properties: FE config and the session time zone a CREATE captures. */
+export interface ClusterDefaults {
+  /** FE config routine_load_task_consume_second. */
+  taskConsumeSeconds?: number;
+  /** FE config routine_load_task_timeout_second. */
+  taskTimeoutSeconds?: number;
+  /** The global time_zone a new session (the operator's) starts with. */
+  timeZone?: string;
+}
 
 export type BackendFacts = Pick<ClusterFacts, 'aliveBackends' | 'totalBackends'>;
 export type SettledFacts = Omit<ClusterFacts, 'aliveBackends' | 'totalBackends'> & { versionText: string };
