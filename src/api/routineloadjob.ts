@@ -718,8 +718,17 @@ export const routineLoadJobStatusSchema = s.object(
         { description: 'Pinned-partition bookkeeping (SHOW does not say whether a job pins).' },
       ),
     ),
+    appliedSecretRevisions: s.optional(
+      s.string({
+        description:
+          'The Secrets the job was last created or altered with, as namespace/name@resourceVersion (comma-separated): StarRocks masks secret values in SHOW, so a changed Secret is told by its revision.',
+      }),
+    ),
     appliedHash: s.optional(
-      s.string({ description: 'Hash of the applied spec incl. Secret values that StarRocks masks.' }),
+      s.string({
+        description:
+          'Deprecated: the name of appliedSecretRevisions in 0.1.0 (it never held a hash). Read when appliedSecretRevisions is absent, dropped at the next status write.',
+      }),
     ),
     lastHandledRestartNonce: s.optional(s.string()),
     temporaryPartitions: s.optional(

@@ -55,7 +55,7 @@ export async function loadFromCluster(names: string[], src: ClusterSource): Prom
   const jobs: RoutineLoadJob[] = [];
   for (const n of names) jobs.push(await get(`RoutineLoadJob ${ns}/${n}`, custom('routineloadjobs', n)));
 
-  // Data and resourceVersion: the revision the operator records (status.appliedHash) to tell a changed Secret.
+  // Data and resourceVersion: the revision the operator records (status.appliedSecretRevisions) to tell a changed Secret.
   const secretData = new Map<string, { data: Record<string, string>; revision: string } | null>();
   const readSecret = async (name: string) => {
     if (secretData.has(name)) return;

@@ -13,7 +13,7 @@ import { redact } from '../observability/redact.ts';
 import { errorText } from '../observability/text.ts';
 import { wantsErrorLog } from '../reconcile/analysis.ts';
 import { resolveDesired, type SecretLookup } from '../reconcile/desired.ts';
-import { FINALIZER, type Plan, type PlanInput } from '../reconcile/plan.ts';
+import { appliedRevisionsOf, FINALIZER, type Plan, type PlanInput } from '../reconcile/plan.ts';
 import { planSequence } from '../reconcile/sequence.ts';
 import { createStarRocksClient, type FrontendAddress, type StarRocksClient } from '../starrocks/client.ts';
 import { readClusterFacts } from '../starrocks/facts.ts';
@@ -219,8 +219,8 @@ function resourceOf(t: PlanTarget, secrets: SecretLookup): PlanInput['resource']
   const live = t.live;
   let generation = live.metadata.generation;
   if (live !== job && generation !== undefined && !sameJob(live, job, secrets)) generation += 1;
-  // The manifest's Secrets have no revisions to compare with the ones the job was made with (status.appliedHash).
-  const { appliedHash: _, ...status } = live.status ?? {};
+  // The manifest's Secrets have no revisions to compare with the ones the job was made with (status.appliedSecretRevisions).
+  const { appliedSecretRevisions: _, appliedHash: __, ...status } = live.status ?? {};
   return {
     metadata: { ...live.metadata, finalizers: finalizers(live.metadata), ...(generation ? { generation } : {}) },
     spec: job.spec,
@@ -253,7 +253,7 @@ function notReadFromHere(t: PlanTarget, g: GatheredInput, factsAsked: boolean): 
     unread.push(`status (${t.unknown}): an existing job named as this one is taken to be the one it manages`);
     input.resource = { ...input.resource, status: input.observed ? { jobId: input.observed.id } : {} };
   }
-  if ('live' in t && t.live !== t.job && t.live.status?.appliedHash !== undefined && g.secrets.length > 0)
+  if ('live' in t && t.live !== t.job && appliedRevisionsOf(t.live.status) !== undefined && g.secrets.length > 0)
     unread.push("the Secrets' revisions (a manifest has none): a changed Secret value is not shown");
   if (g.factsError !== undefined) {
     const text = errorText(g.factsError);

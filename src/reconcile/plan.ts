@@ -35,6 +35,7 @@ import type { Plan, PlanInput } from './plan/types.ts';
 
 export type { ClusterDefaults, ClusterFacts } from '../starrocks/facts.ts';
 export { refusalRetrySeconds } from './conditions.ts';
+export { appliedRevisionsOf } from './plan/context.ts';
 export { lagOf, partitionPlan, versionProblems } from './plan/derived.ts';
 export {
   type Action,

@@ -167,7 +167,7 @@ export function planContext(input: PlanInput): PlanContext {
       ...(observed ? { source: observedSource(observed, spec.kafka.brokers, input.kafka, prev?.source) } : {}),
     },
     keep: {
-      ...(prev?.appliedHash ? { appliedHash: prev.appliedHash } : {}),
+      ...(appliedRevisionsOf(prev) ? { appliedSecretRevisions: appliedRevisionsOf(prev) } : {}),
       ...(prev?.autoResume ? { autoResume: prev.autoResume } : {}),
       ...(parts.status ? { partitions: parts.status } : {}),
       ...(prev?.lastHandledRestartNonce ? { lastHandledRestartNonce: prev.lastHandledRestartNonce } : {}),
@@ -327,7 +327,7 @@ function liveFacts(ctx: PlanContext, job: JobFacts, observed: ObservedJob): Live
     version: cluster.version,
     ...(cluster.defaults ? { defaults: cluster.defaults } : {}),
     ...(concurrencyToApply !== undefined ? { desiredConcurrency: concurrencyToApply } : {}),
-    ...(prev?.appliedHash !== undefined && ours ? { appliedSecretRevisions: prev.appliedHash } : {}),
+    ...(appliedRevisionsOf(prev) !== undefined && ours ? { appliedSecretRevisions: appliedRevisionsOf(prev) } : {}),
     ...(prev?.temporaryPartitions !== undefined && ours
       ? { appliedTemporaryPartitions: prev.temporaryPartitions }
       : {}),
@@ -409,7 +409,7 @@ function inSyncStatus(
     ...keep,
     ...base,
     concurrency,
-    appliedHash: desired.secretRevisions,
+    appliedSecretRevisions: desired.secretRevisions,
     ...(ctx.restartAsked ? { lastHandledRestartNonce: spec.restartNonce } : {}),
     ...(rejection ? { rejectedChange: rejection.record } : {}),
   };
@@ -470,4 +470,9 @@ function schemaSays(ctx: Omit<PlanContext, 'schema'>): PlanContext['schema'] {
         }
       : undefined;
   return { condition: cond('SchemaCompatible', 'False', 'Incompatible', msg), ...(event ? { event } : {}) };
+}
+
+/** The Secret revisions the job was made with; `appliedHash` is the field's name in status written by 0.1.0. */
+export function appliedRevisionsOf(prev: RoutineLoadJobStatus | undefined): string | undefined {
+  return prev?.appliedSecretRevisions ?? prev?.appliedHash;
 }

@@ -57,7 +57,7 @@ export function inFlight(
       ...ctx.base,
       ...said.extra,
       concurrency: at.concurrency,
-      appliedHash: desired.secretRevisions,
+      appliedSecretRevisions: desired.secretRevisions,
       // Written only once the statements succeeded: what the job now loads into.
       ...(desired.load.partitions ? { temporaryPartitions: desired.load.temporaryPartitions } : {}),
     },
