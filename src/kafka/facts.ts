@@ -407,6 +407,10 @@ export class KafkaFactsReader {
       if (isUnknownTopic(err)) return { stale: 'it disappeared from metadata while being read' };
       const moving = leadershipMoving(err);
       if (moving) return moving;
+      // kafkajs 2.2.4 destructures its offsets responses unchecked (`low.pop()`): a response without the topic
+      // just seen in metadata (a topic created a moment ago, under load) throws a TypeError. It is the same
+      // disagreement as above: the admin's view is stale.
+      if (err instanceof TypeError) return { stale: `its offsets were not in the broker's answer (${err.message})` };
       throw err;
     }
     const offsets: Record<string, { low: string; high: string }> = {};
