@@ -40,7 +40,7 @@ export interface ReconcileMetrics {
 export interface ReconcilerDeps {
   kube: Pick<KubeWriter, 'patchStatus' | 'setFinalizers'>;
   connections: Pick<ConnectionManager, 'client'>;
-  observer: Pick<Observer, 'facts' | 'jobs' | 'invalidateJobs' | 'invalidateConnection'>;
+  observer: Pick<Observer, 'facts' | 'jobs' | 'invalidateJob' | 'invalidateConnection'>;
   secrets: SecretReader;
   getConnection(namespace: string, name: string): StarRocksConnection | undefined;
   events: EventSink;
@@ -211,12 +211,12 @@ export class Reconciler {
             d.metrics?.statement(st.kind, 'ok');
           } catch (e) {
             d.metrics?.statement(st.kind, 'error');
-            d.observer.invalidateJobs(connKey, db);
+            d.observer.invalidateJob(connKey, db, jobNameOf(job));
             const failure = { kind: st.kind, error: e, refusal: action.onRefused };
             return this.#sqlFailed(current, statusNow, pending, failure, now, actionsLog, client);
           }
           failpoint(`after-sql:${st.kind}`);
-          d.observer.invalidateJobs(connKey, db);
+          d.observer.invalidateJob(connKey, db, jobNameOf(job));
           actionsLog.push({
             time: now.toISOString(),
             action: st.kind.toUpperCase(),

@@ -247,16 +247,24 @@ export class StarRocksClient {
     name: string,
     opts: { includeHistory?: boolean } = {},
   ): Promise<ObservedJob | undefined> {
+    return pickJob(await this.showRoutineLoadNamed(db, name, opts));
+  }
+
+  /** Every job named `name` in `db` (with history: the final ones StarRocks still keeps too); none: empty. */
+  async showRoutineLoadNamed(
+    db: string,
+    name: string,
+    opts: { includeHistory?: boolean } = {},
+  ): Promise<ObservedJob[]> {
     const all = opts.includeHistory ?? true;
     let rows: ShowRow[];
     try {
       rows = await this.query(`SHOW ${all ? 'ALL ' : ''}ROUTINE LOAD FOR ${quoteQualified(db, name)}`);
     } catch (e) {
-      if (classifyError(e).kind === 'job-not-found') return undefined;
+      if (classifyError(e).kind === 'job-not-found') return [];
       throw e;
     }
-    const jobs = rows.map(parseRoutineLoadRow).filter((j) => j.name === name);
-    return pickJob(jobs);
+    return rows.map(parseRoutineLoadRow).filter((j) => j.name === name);
   }
 
   async showBackends(): Promise<Backend[]> {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Observer } from '../../../src/controller/observer.ts';
 import type { StarRocksClient } from '../../../src/starrocks/client.ts';
+import type { ObservedJob } from '../../../src/starrocks/observed.ts';
 
 function countingClient(sent: string[]): StarRocksClient {
   return {
@@ -98,4 +99,47 @@ test('with a period signal, each database is read exactly once per period howeve
     perPeriod.push(sent.length);
   }
   assert.deepEqual(perPeriod, Array(8).fill(10));
+});
+
+test('a job the operator changed is read again alone, merged into its database (not the whole database)', async () => {
+  let now = 0;
+  const observer = new Observer({ maxAgeMs: 10_000, now: () => now });
+  const sent: string[] = [];
+  const job = (id: string, name: string, state: string) => ({ id, name, state }) as unknown as ObservedJob;
+  let a = job('1', 'a', 'RUNNING');
+  const client = {
+    showAllRoutineLoad: async (db: string) => {
+      sent.push(`SHOW ALL ROUTINE LOAD FROM ${db}`);
+      return [a, job('2', 'b', 'RUNNING'), job('3', 'c', 'PAUSED')];
+    },
+    showRoutineLoadNamed: async (db: string, name: string) => {
+      sent.push(`SHOW ALL ROUTINE LOAD FOR ${db}.${name}`);
+      return name === 'a' ? [job('0', 'a', 'STOPPED'), a] : [];
+    },
+  } as unknown as StarRocksClient;
+  await observer.jobs('c', client, 'db');
+  a = job('4', 'a', 'PAUSED');
+  observer.invalidateJob('c', 'db', 'a');
+  observer.invalidateJob('c', 'db', 'c');
+  now += 1000;
+  const after = await observer.jobs('c', client, 'db');
+  assert.deepEqual(sent, [
+    'SHOW ALL ROUTINE LOAD FROM db',
+    'SHOW ALL ROUTINE LOAD FOR db.a',
+    'SHOW ALL ROUTINE LOAD FOR db.c',
+  ]);
+  // a: its history and its new state; b untouched; c: gone (StarRocks no longer shows it).
+  assert.deepEqual(after.map((j) => `${j.name}:${j.id}:${j.state}`).sort(), [
+    'a:0:STOPPED',
+    'a:4:PAUSED',
+    'b:2:RUNNING',
+  ]);
+  // Asked again: nothing sent. A new period reads the whole database once more.
+  sent.length = 0;
+  await observer.jobs('c', client, 'db');
+  assert.deepEqual(sent, []);
+  observer.newPeriod();
+  observer.invalidateJob('c', 'db', 'a');
+  await observer.jobs('c', client, 'db');
+  assert.deepEqual(sent, ['SHOW ALL ROUTINE LOAD FROM db']);
 });

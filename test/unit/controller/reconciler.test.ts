@@ -94,7 +94,7 @@ function world(jobs: ObservedJob[] | Error = []) {
         if (jobs instanceof Error) throw jobs;
         return jobs;
       },
-      invalidateJobs: () => {},
+      invalidateJob: () => {},
       invalidateConnection: () => {},
     },
     secrets: () => ({ value: 'pw', revision: '1' }),
