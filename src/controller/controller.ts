@@ -23,7 +23,7 @@ import { KafkaFactsReader } from '../kafka/facts.ts';
 import { type AppLogger, createLogger } from '../observability/log.ts';
 import { RepeatLog, repeatLimited } from '../observability/repeats.ts';
 import { errorText } from '../observability/text.ts';
-import { connectionConditions } from '../reconcile/conditions.ts';
+import { connectionConditions, REQUEUE_SECONDS } from '../reconcile/conditions.ts';
 import { classifyError } from '../starrocks/errors.ts';
 import type { OperatorConfig } from './config.ts';
 import { ConnectionManager, ConnectionProblem, type SecretReader } from './connections.ts';
@@ -439,7 +439,7 @@ async function updateConnectionStatus(
       ),
     };
     await writer.patchStatus(conn, prev, next, 'connection');
-    return { requeueAfterMs: 15_000 };
+    return { requeueAfterMs: REQUEUE_SECONDS.connectionDown * 1000 };
   }
   await writer.patchStatus(conn, prev, next, 'connection');
   return undefined;

@@ -215,6 +215,8 @@ export const REQUEUE_SECONDS = {
   schemaIncompatible: 60,
   /** StarRocks forgot the job and onCancelled waits for its table to exist again. */
   waitingForTable: 15,
+  /** A StarRocksConnection that cannot connect (FE down, Secret missing, login refused). */
+  connectionDown: 15,
 } as const;
 
 /** When a refused statement is tried again: 1 min, doubling, at most 1 h (a changed spec tries at once). */
