@@ -87,9 +87,28 @@ export async function readSettledFacts(client: StarRocksClient): Promise<Settled
   };
 }
 
+/**
+ * A database's jobs by name, built once per list: every job of the database looks itself up in the same list
+ * (the observer shares one per database and period), and a scan per job made a period O(jobs²/databases).
+ */
+const byName = new WeakMap<readonly ObservedJob[], Map<string, ObservedJob[]>>();
+
+function jobsNamed(all: readonly ObservedJob[], name: string): ObservedJob[] {
+  let index = byName.get(all);
+  if (!index) {
+    index = new Map();
+    for (const j of all) index.set(j.name, [...(index.get(j.name) ?? []), j]);
+    byName.set(all, index);
+  }
+  return index.get(name) ?? [];
+}
+
 /** The live job with this name and the final ones (newest first), from one list of a database's jobs. */
-export function selectJob(all: ObservedJob[], name: string): { observed?: ObservedJob; history: ObservedJob[] } {
-  const named = all.filter((j) => j.name === name);
+export function selectJob(
+  all: readonly ObservedJob[],
+  name: string,
+): { observed?: ObservedJob; history: ObservedJob[] } {
+  const named = jobsNamed(all, name);
   const observed = named.find((j) => !isFinalState(j.state));
   const history = named
     .filter((j) => isFinalState(j.state))
