@@ -38,9 +38,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function converge(w: World, ops: OperatorSet, jobs: number): Promise<number> {
   const t0 = ops.startedAt;
-  await waitFor(
+  const outcome = await waitFor(
     `${jobs} jobs RUNNING and Ready`,
     async () => {
+      // An operator that exits (a lost lease ends the process, as in a pod) is a result, not a wait.
+      const dead = ops.children.find((c) => !c.alive());
+      if (dead) return { dead };
       ops.sample();
       const state = await w.emu.admin<{ jobs: Array<{ name: string; state: string }> }>('GET', '/_emulator/state');
       const running = state.jobs.filter((j) => j.state === 'RUNNING' && j.name.startsWith('job_')).length;
@@ -53,12 +56,16 @@ async function converge(w: World, ops: OperatorSet, jobs: number): Promise<numbe
           (c) => c.type === 'Ready' && c.status === 'True',
         ),
       ).length;
-      return ready === jobs ? true : undefined;
+      return ready === jobs ? { converged: true } : undefined;
     },
     60 * 60_000,
     1000,
   );
   process.stdout.write('\n');
+  if ('dead' in outcome && outcome.dead)
+    throw new Error(
+      `an operator exited while converging; its last lines:\n${outcome.dead.lines.slice(-10).join('\n')}`,
+    );
   return (Date.now() - t0) / 1000;
 }
 
