@@ -6,7 +6,7 @@
 //   npm run bench -- --jobs 10000          the large size (one at a time on a shared machine)
 //   npm run bench -- --jobs 10000 --shards 2   two replicas, each with its own --selector and lease
 //   npm run bench -- --jobs 1000 --soak 3600   an hour of edits and pauses: memory slope
-//   npm run bench -- --operator-args '--lease-duration 60 --renew-deadline 45'   extra flags for each operator
+//   npm run bench -- --operator-args='--lease-duration 60 --renew-deadline 45'   extra flags for each operator
 //
 // Every figure is printed beside a baseline from the same run and the issue's target; results/ gets JSON + SVG.
 import { spawnSync } from 'node:child_process';
@@ -26,7 +26,7 @@ const { values } = parseArgs({
     databases: { type: 'string', default: '10' },
     soak: { type: 'string', default: '0' },
     out: { type: 'string', default: 'bench/results' },
-    // Extra `run` flags for every operator, e.g. '--lease-duration 60 --renew-deadline 45' on a crowded machine.
+    // Extra `run` flags for every operator (--operator-args='--lease-duration 60 ...'), e.g. on a crowded machine.
     'operator-args': { type: 'string', default: '' },
   },
 });
