@@ -92,7 +92,7 @@ export class JobFactsGatherer {
     const out: JobFacts = {};
     const tasks: Array<Promise<void>> = [];
     const now = args.now ?? new Date();
-    this.#troubleshootingReads(observed, args.status, args.client, now, out, tasks);
+    this.#troubleshootingReads(observed, args.status, args.client, now, out, tasks, desired?.secrets ?? []);
     // Both the table check and the schema check read DESC: once.
     let columns: ReturnType<typeof describe> | undefined;
     const table = (d: DesiredJob) => {
@@ -153,6 +153,7 @@ export class JobFactsGatherer {
     now: Date,
     out: JobFacts,
     tasks: Array<Promise<void>>,
+    secrets: string[],
   ): void {
     const sample = wantsRejectedSample(observed, status, now);
     const failedAt = sample ? this.#sampleFailed.get(sample) : undefined;
@@ -172,7 +173,7 @@ export class JobFactsGatherer {
     const tasksFailedAt = observed ? this.#tasksFailed.get(observed.id) : undefined;
     if (
       observed &&
-      wantsTasks(observed, status, now) &&
+      wantsTasks(observed, status, now, secrets) &&
       (tasksFailedAt === undefined || now.getTime() - tasksFailedAt >= TASKS_INTERVAL_SECONDS * 1000)
     ) {
       tasks.push(

@@ -49,15 +49,23 @@ export function wantsRejectedSample(
 }
 
 /**
- * Whether to read SHOW ROUTINE LOAD TASK: only for a live job in trouble (lagging, a task failed, rows rejected
- * since the last look), so that thousands of healthy jobs cost the FE and the apiserver nothing at rest; then once
- * a minute, every 10 seconds while the last read found none.
+ * Whether to read SHOW ROUTINE LOAD TASK: only for a live job in trouble now (lagging, a task failure not seen
+ * before, rows rejected since the last look), so that thousands of healthy jobs cost the FE and the apiserver
+ * nothing at rest; then once a minute, every 10 seconds while the last read found none. StarRocks keeps OtherMsg
+ * after the failure it reports: the failure recorded in status (same text, the job's secrets masked) is past
+ * trouble, and a job that was in trouble once is not read, nor its status rewritten, every minute forever.
  */
-export function wantsTasks(o: ObservedJob | undefined, prev: RoutineLoadJobStatus | undefined, now: Date): boolean {
+export function wantsTasks(
+  o: ObservedJob | undefined,
+  prev: RoutineLoadJobStatus | undefined,
+  now: Date,
+  secrets: string[] = [],
+): boolean {
   if (!o || (o.state !== 'RUNNING' && o.state !== 'NEED_SCHEDULE')) return false;
   const before = previousFor(o, prev);
   const rejecting = (o.statistic?.errorRows ?? 0) > (before?.rejectedRows?.errorRows ?? 0);
-  if (!o.unstable && !o.otherMsg && !rejecting && !before?.tasks) return false;
+  const newFailure = o.otherMsg !== undefined && truncate(redact(o.otherMsg, secrets), MAX_TEXT) !== before?.otherMsg;
+  if (!o.unstable && !newFailure && !rejecting) return false;
   const last = before?.tasks;
   const interval = last?.count === 0 ? TASKS_EMPTY_INTERVAL_SECONDS : TASKS_INTERVAL_SECONDS;
   return since(last?.readAt, now) >= interval;

@@ -203,3 +203,20 @@ test('model: over any run of reconciles, samples are taken only when ErrorRows g
     { seed: SEED, numRuns: 300 },
   );
 });
+
+test('a task failure StarRocks still shows after it is recorded is past trouble: no task reads (or writes) forever', () => {
+  const failing = (msg: string) => {
+    const o = observed();
+    o.otherMsg = msg;
+    return o;
+  };
+  const first = failing('2026-12-07 04:00:00:failed to get partition meta: Broker transport failure; pw-1');
+  assert.equal(wantsTasks(first, { jobId: '10204' }, now, ['pw-1']), true, 'a failure not seen before');
+  const t = troubleshooting({ observed: first, prev: { jobId: '10204' }, tasks: [], secrets: ['pw-1'], now });
+  const prev = { jobId: '10204', ...(t.status ? { troubleshooting: t.status } : {}) };
+  // The same text (its secret masked in status) an hour later: the job is healthy again, nothing is read.
+  assert.equal(wantsTasks(first, prev, at(3600), ['pw-1']), false);
+  // The failure repeating (a new time stamp) is trouble again, once the interval has passed.
+  const again = failing('2026-12-07 05:00:00:failed to get partition meta: Broker transport failure; pw-1');
+  assert.equal(wantsTasks(again, prev, at(3600), ['pw-1']), true);
+});
