@@ -7,8 +7,13 @@
 // many jobs were changing (1,000 rows parsed per CREATE at 10,000 jobs).
 
 import type { StarRocksClient } from '../starrocks/client.ts';
-import type { ClusterFacts } from '../starrocks/facts.ts';
-import { type BackendFacts, readBackendFacts, readSettledFacts, type SettledFacts } from '../starrocks/facts.ts';
+import {
+  type BackendFacts,
+  type ClusterFacts,
+  readBackendFacts,
+  readSettledFacts,
+  type SettledFacts,
+} from '../starrocks/facts.ts';
 import type { ObservedJob } from '../starrocks/observed.ts';
 
 interface Cached<T> {
@@ -46,9 +51,12 @@ export class Observer {
   #get<T>(map: Map<string, Cached<T>>, key: string, load: () => Promise<T>, maxAgeMs = this.#maxAgeMs): Promise<T> {
     const hit = map.get(key);
     if (hit && this.#now() - hit.at < maxAgeMs) return hit.value;
-    const value = load();
-    map.set(key, { at: this.#now(), value });
-    // A failed read is not cached: the next ask tries again.
+    return this.#keep(map, key, this.#now(), load());
+  }
+
+  /** `value` cached under `key` as read at `at`; a failed read is not cached: the next ask tries again. */
+  #keep<T>(map: Map<string, Cached<T>>, key: string, at: number, value: Promise<T>): Promise<T> {
+    map.set(key, { at, value });
     value.catch(() => {
       if (map.get(key)?.value === value) map.delete(key);
     });
@@ -62,13 +70,8 @@ export class Observer {
     const changed = this.#changed.get(key);
     this.#changed.delete(key);
     if (hit && changed && this.#now() - hit.at < this.#maxAgeMs) {
-      const value = this.#withFresh(hit.value, client, db, [...changed]);
       // The database's age is kept: the next period still reads it whole.
-      this.#jobs.set(key, { at: hit.at, value });
-      value.catch(() => {
-        if (this.#jobs.get(key)?.value === value) this.#jobs.delete(key);
-      });
-      return value;
+      return this.#keep(this.#jobs, key, hit.at, this.#withFresh(hit.value, client, db, [...changed]));
     }
     return this.#get(this.#jobs, key, () => {
       this.stats.showRoutineLoad++;
